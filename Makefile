@@ -1,0 +1,48 @@
+# Every target sets up what it needs: on a fresh machine `make run` and `make test` just work.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test validate lint typecheck pytest docs docs-check bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: start the embedded sandbox, run a short scenario through the CLI, stop it.
+run: $(STAMP)
+	$(BIN)/python -m runtime.demo
+
+## Everything CI checks.
+test: validate lint typecheck docs-check pytest
+
+validate: $(STAMP)
+	$(BIN)/connector validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check runtime clientary_sandbox tests
+	$(BIN)/ruff format --check runtime clientary_sandbox tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+docs: $(STAMP)
+	$(BIN)/python -m runtime.docs > docs/modules.md
+
+docs-check: $(STAMP)
+	@$(BIN)/python -m runtime.docs | diff -u docs/modules.md - > /dev/null || \
+	  { echo "docs/modules.md is stale: run 'make docs'"; exit 1; }
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .connector-state

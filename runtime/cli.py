@@ -1,0 +1,129 @@
+"""The ``connector`` command line: argument parsing and the single error boundary.
+
+Data goes to stdout (JSON lines), diagnostics to stderr. Exit codes: 0 ok,
+1 connector or API error, 2 usage or invalid input. A user's mistake never
+shows a traceback, and no output ever holds a secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from runtime.errors import ConnectorError
+from runtime.redaction import Redactor
+
+EXAMPLES = """\
+examples:
+  connector validate
+  connector modules
+  connector describe create_client
+  connector run create_client --param name=ACME --dry-run
+  connector run search_clients --param limit=25 --base-url http://127.0.0.1:8080
+  connector run watch_new_invoices --start all --limit 10
+  connector rpc list_clients
+  connector sandbox --seed 25
+
+connection: --connection FILE (YAML/JSON with domain, api_token) or the environment
+(CLIENTARY_DOMAIN, CLIENTARY_API_TOKEN); CLIENTARY_BASE_URL replaces the host like --base-url.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="connector",
+        description="Run and check the Clientary connector defined by the YAML files.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--root", help="folder holding connector.yaml (default: this repository)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("validate", help="check every definition file; list every problem")
+    listing = commands.add_parser("modules", help="list the modules: id, kind, label")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    describe = commands.add_parser("describe", help="a module's inputs and outputs")
+    describe.add_argument("module")
+    describe.add_argument("--json", action="store_true", help="the module's schemas as JSON")
+
+    run = commands.add_parser("run", help="run a module; print its bundles as JSON lines")
+    run.add_argument("module")
+    _add_call_arguments(run)
+    run.add_argument(
+        "--dry-run", action="store_true", help="print the request, token masked; send nothing"
+    )
+    run.add_argument(
+        "--verbose", action="store_true", help="log each request and its status to stderr"
+    )
+    run.add_argument("--start", help="first run of a trigger: now, all, date:YYYY-MM-DD or id:N")
+    run.add_argument(
+        "--limit", type=int, help="triggers: most bundles this run (the rest come next run)"
+    )
+    run.add_argument("--state-dir", help="where trigger state is kept (default: .connector-state)")
+
+    rpc = commands.add_parser("rpc", help="the options of a drop-down, as {label, value} lines")
+    rpc.add_argument("rpc")
+    _add_call_arguments(rpc)
+
+    verify = commands.add_parser("verify", help="check that the connection works")
+    _add_connection_arguments(verify)
+
+    state = commands.add_parser("state", help="show or reset a trigger's state")
+    state.add_argument("action", choices=["show", "reset"])
+    state.add_argument("module")
+    state.add_argument("--state-dir")
+    _add_connection_arguments(state)
+
+    sandbox = commands.add_parser(
+        "sandbox", help="serve the embedded Clientary sandbox", add_help=False
+    )
+    sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _add_call_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="one parameter; the text is converted by the module's input schema",
+    )
+    parser.add_argument(
+        "--params", metavar="JSON|@FILE", help="parameters as a JSON object or a file"
+    )
+    _add_connection_arguments(parser)
+
+
+def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--connection", metavar="FILE", help="YAML/JSON file with domain and api_token"
+    )
+    parser.add_argument(
+        "--base-url", metavar="URL", help="replace https://DOMAIN.clientary.com, e.g. a sandbox"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["sandbox"]:  # the sandbox has its own options and --help
+        from clientary_sandbox.cli import main as sandbox_main
+
+        return sandbox_main(arguments[1:])
+    options = build_parser().parse_args(arguments)
+    redactor = Redactor()
+    try:
+        from runtime import commands
+
+        return commands.dispatch(options, redactor)
+    except ConnectorError as error:
+        for line in redactor.text(f"error: {error.make_type}: {error.message}").splitlines():
+            print(line, file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,255 @@
+"""One function per CLI command; each returns the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from runtime.connection import Connection, environment, open_connection, read_connection_values
+from runtime.errors import InputError
+from runtime.execution import RunContext, build_request, run_module, run_rpc
+from runtime.inputs import coerce_text, prepare_parameters
+from runtime.loader import default_root, load_connector, load_for_run
+from runtime.output import JsonLinesWriter, LoggingTransport, describe_module, request_preview
+from runtime.polling import Start, poll
+from runtime.redaction import Redactor
+from runtime.specs import ConnectorSpec, ModuleSpec, RpcSpec
+from runtime.state import DEFAULT_STATE_DIR, StateStore
+from runtime.transport import RequestsTransport, RetryPolicy, Transport
+
+
+def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
+    root = Path(options.root) if options.root else default_root()
+    handlers: dict[str, Callable[[argparse.Namespace, Path, Redactor], int]] = {
+        "validate": validate,
+        "modules": list_modules,
+        "describe": describe,
+        "run": run,
+        "rpc": rpc,
+        "verify": verify,
+        "state": state,
+    }
+    return handlers[options.command](options, root, redactor)
+
+
+def validate(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    from runtime.validation import validate_connector
+
+    issues = validate_connector(root)
+    for issue in issues:
+        print(issue)
+    if issues:
+        print(f"{len(issues)} problem{'s' if len(issues) != 1 else ''} found", file=sys.stderr)
+        return 1
+    connector = load_connector(root)
+    print(
+        f"ok: {len(connector.modules)} modules, {len(connector.rpcs)} rpcs, "
+        f"{len(connector.connections)} connection(s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def list_modules(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    connector = load_connector(root)
+    for module in sorted(connector.modules.values(), key=lambda m: m.id):
+        if options.json:
+            print(
+                json.dumps(
+                    {
+                        "id": module.id,
+                        "kind": module.kind,
+                        "crud": module.crud,
+                        "label": module.label,
+                        "file": module.file,
+                    }
+                )
+            )
+        else:
+            kind = module.kind + (f" ({module.crud})" if module.crud else "")
+            print(f"{module.id:<24} {kind:<18} {module.label}")
+    return 0
+
+
+def describe(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    _, spec = load_for_run(root, options.module)
+    if not isinstance(spec, ModuleSpec):
+        raise InputError(f"{options.module!r} is an rpc; describe takes a module")
+    if options.json:
+        print(json.dumps({"id": spec.id, "input": spec.input, "output": spec.output}, indent=2))
+    else:
+        print(describe_module(spec))
+    return 0
+
+
+def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    connector, spec = load_for_run(root, options.module)
+    parameters = _parameters(spec, options)
+    connection = _open(
+        connector, spec.connection, options, redactor, need_token=not options.dry_run
+    )
+    if options.dry_run:
+        preview = request_preview(
+            build_request(spec, parameters, _context(connector, connection, None))
+        )
+        print(json.dumps(redactor.value(preview), indent=2))
+        return 0
+    if not isinstance(spec, ModuleSpec):
+        return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))
+    context = _context(connector, connection, options)
+    if spec.kind != "trigger":
+        if options.limit is not None or options.start is not None:
+            raise InputError(
+                "--limit and --start are for trigger modules; searches take --param limit=N"
+            )
+        return _write(redactor, run_module(spec, parameters, context))
+    return _poll(spec, parameters, context, options, redactor)
+
+
+def _poll(
+    module: ModuleSpec,
+    parameters: Mapping[str, Any],
+    context: RunContext,
+    options: argparse.Namespace,
+    redactor: Redactor,
+) -> int:
+    if options.limit is not None and options.limit < 1:
+        raise InputError(f"--limit: expected a whole number of at least 1; got {options.limit}")
+    store = StateStore(Path(options.state_dir or DEFAULT_STATE_DIR))
+    previous = store.load(module.id, context.connection.target)
+    if previous.started and options.start:
+        raise InputError(
+            f"--start applies to a first run; {module.id} has state already "
+            f"('connector state reset {module.id}' starts over)"
+        )
+    start = Start.parse(options.start) if options.start else None
+    result = poll(module, parameters, context, previous, limit=options.limit, start=start)
+    _write(redactor, result.bundles)
+    sys.stdout.flush()  # the bundles are out before the state moves on
+    store.save(result.state)
+    if result.skipped is not None and not previous.started:
+        print(
+            f"first run: {result.skipped} existing item(s) treated as already seen; "
+            f"run 'connector state reset {module.id}' and then with --start all to get them",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    connector, spec = load_for_run(root, options.rpc)
+    if not isinstance(spec, RpcSpec):
+        raise InputError(f"{options.rpc!r} is a module; use 'connector run {options.rpc}'")
+    parameters = _parameters(spec, options)
+    connection = _connect(connector, spec, options, redactor)
+    return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))
+
+
+def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    from runtime.rendering import render_request
+
+    connector = load_connector(root)
+    spec = next(iter(connector.connections.values()))
+    connection = _open(connector, spec.id, options, redactor)
+    context = _context(connector, connection, None)
+    context.send(render_request(spec.verify, {}, connection, connector.base))
+    print(f"ok: the connection to {connection.base_url} works", file=sys.stderr)
+    return 0
+
+
+def state(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    connector, spec = load_for_run(root, options.module)
+    connection = _open(connector, spec.connection, options, redactor, need_token=False)
+    store = StateStore(Path(options.state_dir or DEFAULT_STATE_DIR))
+    if options.action == "reset":
+        removed = store.reset(spec.id, connection.target)
+        print(f"{spec.id}: state {'removed' if removed else 'was already empty'}", file=sys.stderr)
+        return 0
+    print(json.dumps(redactor.value(store.load(spec.id, connection.target).to_json()), indent=2))
+    return 0
+
+
+def _parameters(spec: ModuleSpec | RpcSpec, options: argparse.Namespace) -> dict[str, Any]:
+    given: dict[str, Any] = {}
+    if options.params:
+        given.update(_json_parameters(options.params))
+    properties = spec.input.get("properties", {})
+    for pair in options.param:
+        name, sep, text = pair.partition("=")
+        if not sep:
+            raise InputError(f"--param {pair!r}: expected NAME=VALUE")
+        given[name] = coerce_text(name, text, properties.get(name, {}))
+    return prepare_parameters(spec.input, given)
+
+
+def _json_parameters(text: str) -> dict[str, Any]:
+    source = text
+    if text.startswith("@"):
+        try:
+            source = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as error:
+            raise InputError(f"--params {text}: cannot read it: {error.strerror}") from None
+    try:
+        value = json.loads(source)
+    except ValueError as error:
+        raise InputError(f"--params: expected a JSON object; {error}") from None
+    if not isinstance(value, dict):
+        raise InputError(f"--params: expected a JSON object; got {type(value).__name__}")
+    return value
+
+
+def _connect(
+    connector: ConnectorSpec,
+    spec: ModuleSpec | RpcSpec,
+    options: argparse.Namespace,
+    redactor: Redactor,
+) -> Connection:
+    return _open(connector, spec.connection, options, redactor)
+
+
+def _open(
+    connector: ConnectorSpec,
+    connection_id: str,
+    options: argparse.Namespace,
+    redactor: Redactor,
+    need_token: bool = True,
+) -> Connection:
+    env = environment()
+    values = read_connection_values(options.connection, env)
+    redactor.add(
+        str(values.get(name, "")) for name in connector.connections[connection_id].secret_names
+    )
+    if not need_token:
+        values.setdefault("api_token", "not-needed")
+    base_url = options.base_url or env.get("CLIENTARY_BASE_URL")
+    connection = open_connection(
+        connector.connections[connection_id], connector.base, values, base_url
+    )
+    redactor.add(connection.secrets)
+    return connection
+
+
+def _context(
+    connector: ConnectorSpec, connection: Connection, options: argparse.Namespace | None
+) -> RunContext:
+    base = connector.base
+    transport: Transport = RequestsTransport(
+        auth=(connection.username, connection.password),
+        timeout_seconds=base.timeout_seconds,
+        retry=RetryPolicy(base.max_retries, base.max_retry_wait_seconds),
+    )
+    if options is not None and getattr(options, "verbose", False):
+        transport = LoggingTransport(transport)
+    return RunContext(connector, connection, transport)
+
+
+def _write(redactor: Redactor, bundles: Iterable[Mapping[str, Any]]) -> int:
+    writer = JsonLinesWriter(sys.stdout, redactor)
+    for bundle in bundles:
+        writer.write(bundle)
+    writer.flush()
+    return 0

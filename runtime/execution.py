@@ -1,0 +1,111 @@
+"""Running one module or RPC: render -> send -> map, streaming bundles as pages arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Any
+
+from runtime.api_errors import raise_for_status
+from runtime.connection import Connection
+from runtime.errors import InputError, MappingError
+from runtime.mapping import Bundle, get_path, single_bundle
+from runtime.pagination import iter_records
+from runtime.rendering import render_request, select_request
+from runtime.specs import ConnectorSpec, ModuleSpec, RpcSpec
+from runtime.templating import render_value
+from runtime.transport import HttpRequest, HttpResponse, Transport
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """Everything a run needs besides the module and its parameters."""
+
+    connector: ConnectorSpec
+    connection: Connection
+    transport: Transport
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        response = self.transport.send(request)
+        raise_for_status(response, self.connector.base.errors)
+        return response
+
+    def fetch_body(self, request: HttpRequest) -> Any:
+        response = self.send(request)
+        try:
+            return response.json()
+        except ValueError:
+            raise MappingError(
+                f"{request.method} {request.url}: expected a JSON answer; got "
+                f"{response.headers.get('Content-Type', 'no content type')}"
+            ) from None
+
+
+def build_request(
+    spec: ModuleSpec | RpcSpec, parameters: Mapping[str, Any], run: RunContext
+) -> HttpRequest:
+    chosen = select_request(spec.request, spec.variants, parameters)
+    return render_request(chosen, parameters, run.connection, run.connector.base)
+
+
+def run_module(
+    module: ModuleSpec, parameters: Mapping[str, Any], run: RunContext
+) -> Iterator[Bundle]:
+    """The module's output bundles; list modules stream them page by page."""
+    request = build_request(module, parameters, run)
+    if module.response.iterate is None:
+        yield _action_output(module, parameters, run.send(request))
+        return
+    records = iter_records(
+        request, module.response.iterate, module.pagination, run.fetch_body, module.id
+    )
+    limit = resolve_limit(module.response.limit, parameters)
+    yield from records if limit is None else islice(records, limit)
+
+
+def _action_output(
+    module: ModuleSpec, parameters: Mapping[str, Any], response: HttpResponse
+) -> Bundle:
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.content.decode("utf-8", "replace")
+    if module.response.output is None:
+        return single_bundle(body, module.id)
+    context = {
+        "parameters": parameters,
+        "body": body,
+        "status": response.status,
+        "headers": dict(response.headers),
+    }
+    output = render_value(module.response.output, context)
+    return single_bundle(output, module.id)
+
+
+def resolve_limit(limit: int | str | None, parameters: Mapping[str, Any]) -> int | None:
+    if limit is None:
+        return None
+    value = render_value(limit, {"parameters": parameters})
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(f"parameters.limit: expected a whole number of at least 1; got {value!r}")
+    return value
+
+
+def run_rpc(
+    rpc: RpcSpec, parameters: Mapping[str, Any], run: RunContext
+) -> Iterator[dict[str, Any]]:
+    """Options ``{label, value}``, reading at most ``max_pages`` pages (drop-downs stay quick)."""
+    request = build_request(rpc, parameters, run)
+    pagination = rpc.pagination
+    if pagination is not None:
+        pagination = replace(pagination, max_pages=min(pagination.max_pages, rpc.max_pages))
+    records = iter_records(
+        request, rpc.response.iterate or "", pagination, run.fetch_body, rpc.id, stop_at_cap=True
+    )
+    limit = rpc.response.limit if isinstance(rpc.response.limit, int) else None
+    for item in records if limit is None else islice(records, limit):
+        label = render_value(rpc.option_label, {"item": item, "parameters": parameters})
+        yield {"label": str(label), "value": get_path(item, rpc.option_value)}

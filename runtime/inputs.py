@@ -1,0 +1,87 @@
+"""User parameters: coerced from command-line text by the input schema, checked, defaulted.
+
+Every problem is reported at once, as ``parameters.<name>: expected ...; got ...``,
+before any request is sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from runtime.errors import InputError
+
+_TRUE = {"true", "yes", "1", "on"}
+_FALSE = {"false", "no", "0", "off"}
+
+
+def coerce_text(name: str, text: str, schema: Mapping[str, Any]) -> Any:
+    """Turn ``--param name=text`` into the type the input schema declares."""
+    types = schema.get("type", "string")
+    types = types if isinstance(types, list) else [types]
+    if text == "" and "null" in types:
+        return None
+    for kind in types:
+        try:
+            if kind == "integer":
+                return int(text)
+            if kind == "number":
+                number = float(text)
+                return int(number) if number.is_integer() and "." not in text else number
+            if kind == "boolean" and text.lower() in _TRUE | _FALSE:
+                return text.lower() in _TRUE
+            if kind in ("object", "array"):
+                value = json.loads(text)
+                if isinstance(value, dict if kind == "object" else list):
+                    return value
+            if kind == "string":
+                return text
+        except ValueError:
+            continue
+    return text  # left as text: validation names the expected type
+
+
+def prepare_parameters(schema: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``given`` against the input schema; add schema defaults; absent fields become None."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    unknown = sorted(set(given) - set(properties))
+    problems = [
+        f"parameters.{name}: unknown parameter; expected one of: {', '.join(properties)}"
+        for name in unknown
+    ]
+    values = {name: value for name, value in given.items() if name in properties}
+    for name, field in properties.items():
+        if name not in values and "default" in field:
+            values[name] = field["default"]
+    validator = Draft202012Validator(dict(schema), format_checker=FormatChecker())
+    for error in sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
+        problems.append(_describe(error.validator, error.absolute_path, error.instance, error))
+    if problems:
+        raise InputError("; ".join(problems))
+    # Declared-but-absent parameters are None so templates can test them, while a
+    # misspelled name stays an error.
+    return {name: values.get(name) for name in properties} | values
+
+
+def _describe(kind: Any, path: Any, instance: Any, error: Any) -> str:
+    where = "parameters" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    got = json.dumps(instance, default=str)
+    got = got if len(got) <= 60 else got[:57] + "..."
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return f"{where}.{missing}: required, got nothing"
+    if kind == "type":
+        return f"{where}: expected {error.validator_value}; got {got}"
+    if kind == "enum":
+        labels = error.schema.get("x-enum-labels", {})
+        options = ", ".join(
+            f"{value!r} ({labels[str(value)]})" if str(value) in labels else repr(value)
+            for value in error.validator_value
+        )
+        return f"{where}: expected one of {options}; got {got}"
+    if kind == "format":
+        return f"{where}: expected a {error.validator_value} (e.g. 2024-01-31); got {got}"
+    return f"{where}: {error.message}"

@@ -1,0 +1,155 @@
+"""Finding and loading the definition files of a connector into specs.
+
+``load_connector`` loads everything (what ``validate`` needs); ``load_for_run``
+loads only what one module or RPC needs, so a run starts fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+from runtime.errors import DefinitionError, InputError, Issue, SourceLocation
+from runtime.schema_check import check_document
+from runtime.source import Document, read_document
+from runtime.specs import (
+    ConnectionSpec,
+    ConnectorSpec,
+    ModuleSpec,
+    RpcSpec,
+    build_base,
+    build_connection,
+    build_module,
+    build_rpc,
+)
+
+T = TypeVar("T")
+
+
+def default_root() -> Path:
+    """The repository the runtime ships in: the folder holding connector.yaml."""
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(slots=True)
+class LoadedFiles:
+    """Every definition file read and schema-checked, with the issues found so far."""
+
+    root: Path
+    connector: Document | None = None
+    connections: list[Document] = field(default_factory=list)
+    modules: list[Document] = field(default_factory=list)
+    rpcs: list[Document] = field(default_factory=list)
+    webhooks: list[Document] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def documents(self) -> list[tuple[str, Document]]:
+        pairs: list[tuple[str, Document]] = []
+        if self.connector is not None:
+            pairs.append(("connector", self.connector))
+        for kind, documents in (
+            ("connection", self.connections),
+            ("module", self.modules),
+            ("rpc", self.rpcs),
+            ("webhook", self.webhooks),
+        ):
+            pairs.extend((kind, document) for document in documents)
+        return pairs
+
+
+def read_files(root: Path, module_paths: list[Path] | None = None) -> LoadedFiles:
+    """Read and schema-check connector.yaml, connections/, rpcs/, webhooks/ and modules/."""
+    files = LoadedFiles(root)
+    if not (root / "connector.yaml").is_file():
+        files.issues.append(Issue(SourceLocation("connector.yaml"), f"no connector.yaml in {root}"))
+        return files
+    files.connector = _read(files, root / "connector.yaml", "connector")
+    for folder, kind, target in (
+        ("connections", "connection", files.connections),
+        ("rpcs", "rpc", files.rpcs),
+        ("webhooks", "webhook", files.webhooks),
+    ):
+        for path in sorted((root / folder).glob("*.yaml")):
+            _append(target, _read(files, path, kind))
+    paths = sorted((root / "modules").glob("*/*.yaml")) if module_paths is None else module_paths
+    for path in paths:
+        _append(files.modules, _read(files, path, "module"))
+    return files
+
+
+def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
+    document, issues = read_document(path, path.relative_to(files.root).as_posix())
+    files.issues.extend(issues)
+    if document is None:
+        return None
+    if not isinstance(document.data, dict):
+        files.issues.append(
+            Issue(document.location(()), "expected a mapping at the top of the file")
+        )
+        return None
+    schema_issues = check_document(document, kind)
+    files.issues.extend(schema_issues)
+    return None if schema_issues else document
+
+
+def _append(target: list[Document], document: Document | None) -> None:
+    if document is not None:
+        target.append(document)
+
+
+def build_connector(files: LoadedFiles) -> ConnectorSpec:
+    """Specs from the files that passed their schema; raises DefinitionError on any issue."""
+    if files.issues or files.connector is None:
+        raise DefinitionError(files.issues)
+    data = files.connector.data
+    return ConnectorSpec(
+        name=data["name"],
+        label=data["label"],
+        version=data["version"],
+        description=data["description"],
+        base=build_base(data["base"]),
+        groups=tuple((group["label"], tuple(group["modules"])) for group in data["groups"]),
+        connections=_by_id(files.connections, build_connection),
+        modules=_by_id(files.modules, build_module),
+        rpcs=_by_id(files.rpcs, build_rpc),
+    )
+
+
+def _by_id(documents: list[Document], build: Callable[[dict[str, Any], str], T]) -> dict[str, T]:
+    return {document.data["id"]: build(document.data, document.file) for document in documents}
+
+
+def load_connector(root: Path) -> ConnectorSpec:
+    return build_connector(read_files(root))
+
+
+def find_module_file(root: Path, module_id: str) -> Path | None:
+    matches = sorted((root / "modules").glob(f"*/{module_id}.yaml"))
+    return matches[0] if matches else None
+
+
+def load_for_run(root: Path, name: str) -> tuple[ConnectorSpec, ModuleSpec | RpcSpec]:
+    """Load one module (or RPC) with the connector and connections it needs."""
+    module_file = find_module_file(root, name)
+    files = read_files(root, [module_file] if module_file else [])
+    connector = build_connector(files)
+    found: ModuleSpec | RpcSpec | None = connector.modules.get(name) or connector.rpcs.get(name)
+    if found is None:
+        raise_unknown(connector, name, root)
+    return connector, found
+
+
+def raise_unknown(connector: ConnectorSpec, name: str, root: Path) -> NoReturn:
+    known = sorted(path.stem for path in (root / "modules").glob("*/*.yaml")) + sorted(
+        connector.rpcs
+    )
+    close = difflib.get_close_matches(name, known, n=3)
+    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    raise InputError(f"no module or rpc named {name!r}{hint}; 'connector modules' lists them")
+
+
+def connection_for(connector: ConnectorSpec, spec: ModuleSpec | RpcSpec) -> ConnectionSpec:
+    return connector.connections[spec.connection]

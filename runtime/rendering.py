@@ -1,0 +1,114 @@
+"""Rendering: a module's request spec plus parameters become one HttpRequest. No I/O.
+
+request:
+  method: PUT
+  url: "/clients/{{ parameters.id }}"
+  body: {client: {name: "{{ parameters.name }}"}}
+  omit_empty: true        # fields the user left empty are not sent (no blanking)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from runtime.connection import Connection
+from runtime.errors import InputError, RenderError
+from runtime.specs import BaseSpec, RequestSpec, VariantSpec
+from runtime.templating import render_value
+from runtime.transport import HttpRequest
+
+# Set by the connection and the transport; a module or a user cannot override them.
+RESERVED_HEADERS = frozenset({"authorization", "host", "content-length", "cookie"})
+
+
+def select_request(
+    main: RequestSpec, variants: Sequence[VariantSpec], parameters: Mapping[str, Any]
+) -> RequestSpec:
+    """The first variant whose parameter is filled in, else the main request."""
+    for variant in variants:
+        if not _is_empty(parameters.get(variant.when)):
+            return variant.request
+    return main
+
+
+def render_request(
+    spec: RequestSpec,
+    parameters: Mapping[str, Any],
+    connection: Connection,
+    base: BaseSpec,
+) -> HttpRequest:
+    context = {"parameters": parameters, "connection": connection.values}
+    path = str(render_value(spec.url, context, url=True))
+    if "//" in path or not path.startswith("/"):
+        raise RenderError(f"rendered path {path[:60]!r} is not a relative path under the base URL")
+    query = _render_mapping(spec.query, context, "query")
+    headers = {
+        **base.headers,
+        **{k: str(v) for k, v in _render_mapping(spec.headers, context, "headers").items()},
+    }
+    _refuse_reserved(headers)
+    body = render_value(spec.body, context) if spec.body is not None else None
+    if spec.omit_empty:
+        query = {key: value for key, value in query.items() if not _is_empty(value)}
+        body = prune_empty(body)
+    if body is not None and spec.method in ("POST", "PUT", "PATCH"):
+        headers.setdefault("Content-Type", "application/json")
+    return HttpRequest(
+        method=spec.method,
+        url=connection.base_url + path,
+        query=tuple(_query_pairs(query)),
+        headers=headers,
+        body=body,
+    )
+
+
+def _render_mapping(value: Any, context: Mapping[str, Any], what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    rendered = render_value(value, context)
+    if rendered is None:
+        return {}
+    if not isinstance(rendered, Mapping):
+        raise InputError(
+            f"parameters: {what} must be a mapping of names to values; "
+            f"got {type(rendered).__name__}"
+        )
+    return {str(key): item for key, item in rendered.items() if item is not None}
+
+
+def _refuse_reserved(headers: Mapping[str, str]) -> None:
+    for name in headers:
+        if name.lower() in RESERVED_HEADERS:
+            raise InputError(
+                f"headers.{name}: this header is set by the connection and cannot be overridden"
+            )
+
+
+def _query_pairs(query: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in query.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((key, _query_text(item)))
+    return pairs
+
+
+def _query_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def prune_empty(value: Any) -> Any:
+    """Drop null, empty text and empty lists/mappings, at every depth."""
+    if isinstance(value, Mapping):
+        pruned = {key: prune_empty(item) for key, item in value.items()}
+        return {key: item for key, item in pruned.items() if not _is_empty(item)}
+    if isinstance(value, list):
+        items = [prune_empty(item) for item in value]
+        return [item for item in items if not _is_empty(item)]
+    return value

@@ -1,0 +1,315 @@
+"""``validate``: every file against its schema, then the checks that span files.
+
+Cross-file checks: ids equal file names and are unique, references (connection,
+RPC, groups) resolve, every template compiles and reads only variables that
+exist where it runs, samples fit the output schemas, and the trigger, search
+and universal rules hold. All issues are returned at once, sorted.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+from jsonschema import Draft202012Validator, SchemaError
+
+from runtime.errors import Issue
+from runtime.loader import LoadedFiles, read_files
+from runtime.source import Document, PathParts
+from runtime.templating import ALLOWED_FILTERS, is_template, parse_references
+
+REQUEST_ROOTS = frozenset({"parameters", "connection"})
+
+
+def validate_connector(root: Path) -> list[Issue]:
+    files = read_files(root)
+    issues = list(files.issues)
+    issues.extend(_cross_file(files))
+    return sorted(set(issues), key=Issue.sort_key)
+
+
+def _cross_file(files: LoadedFiles) -> Iterator[Issue]:
+    connections = {doc.data["id"]: doc for doc in files.connections}
+    secrets = {
+        name
+        for doc in files.connections
+        for name, field in doc.data["parameters"]["properties"].items()
+        if field.get("x-secret")
+    }
+    rpcs = {doc.data["id"]: doc for doc in files.rpcs}
+    seen: dict[str, str] = {}
+    for kind, document in files.documents():
+        identifier = document.data.get("id") if kind != "connector" else None
+        if identifier is not None:
+            yield from _check_identity(document, identifier, seen)
+    for document in files.connections:
+        yield from _templates(document, ("auth",), {"connection"}, {}, secrets=set())
+        yield from _templates(
+            document, ("verify", "request"), {"connection", "parameters"}, {}, set()
+        )
+    if files.connector is not None:
+        yield from _templates(files.connector, ("base", "url"), {"connection"}, {}, set())
+        yield from _check_groups(files)
+    for document in files.modules:
+        yield from _check_callable(document, connections, rpcs, secrets)
+        yield from _check_module(document)
+    for document in files.rpcs:
+        yield from _check_callable(document, connections, rpcs, secrets)
+        yield from _templates(
+            document, ("option", "label"), {"item", "parameters"}, _properties(document), set()
+        )
+
+
+def _check_identity(document: Document, identifier: str, seen: dict[str, str]) -> Iterator[Issue]:
+    stem = Path(document.file).stem
+    if identifier != stem:
+        yield Issue(
+            document.location(("id",)),
+            f"expected the id to equal the file name {stem!r}; got {identifier!r}",
+        )
+    if identifier in seen:
+        yield Issue(
+            document.location(("id",)), f"id {identifier!r} is already used by {seen[identifier]}"
+        )
+    else:
+        seen[identifier] = document.file
+
+
+def _check_groups(files: LoadedFiles) -> Iterator[Issue]:
+    assert files.connector is not None
+    module_ids = {doc.data["id"] for doc in files.modules}
+    grouped: set[str] = set()
+    for index, group in enumerate(files.connector.data["groups"]):
+        for position, name in enumerate(group["modules"]):
+            grouped.add(name)
+            if name not in module_ids:
+                parts: PathParts = ("groups", index, "modules", position)
+                yield Issue(
+                    files.connector.location(parts),
+                    f"no module named {name!r}",
+                    _suggest(name, module_ids),
+                )
+    for document in files.modules:
+        if document.data["id"] not in grouped:
+            yield Issue(document.location(("id",)), "module is in no group of connector.yaml")
+
+
+def _check_callable(
+    document: Document,
+    connections: Mapping[str, Document],
+    rpcs: Mapping[str, Document],
+    secrets: set[str],
+) -> Iterator[Issue]:
+    """What modules and RPCs share: connection, input schema, RPC references, request templates."""
+    data = document.data
+    if data["connection"] not in connections:
+        yield Issue(
+            document.location(("connection",)),
+            f"no connection named {data['connection']!r}",
+            _suggest(data["connection"], connections),
+        )
+    yield from _check_schema(document, ("input",))
+    properties = _properties(document)
+    for name, field in properties.items():
+        rpc = field.get("x-rpc")
+        if rpc is not None and rpc not in rpcs:
+            yield Issue(
+                document.location(("input", "properties", name, "x-rpc")),
+                f"no rpc named {rpc!r}",
+                _suggest(rpc, rpcs),
+            )
+        yield from _check_enum_labels(document, ("input", "properties", name), field)
+    yield from _templates(document, ("request",), REQUEST_ROOTS, properties, secrets)
+    for index, variant in enumerate(data.get("variants", [])):
+        if variant["when"] not in properties:
+            yield Issue(
+                document.location(("variants", index, "when")),
+                f"no parameter named {variant['when']!r}",
+                _suggest(variant["when"], properties),
+            )
+        yield from _templates(
+            document, ("variants", index, "request"), REQUEST_ROOTS, properties, secrets
+        )
+    if data.get("pagination") and not data.get("response", {}).get("iterate"):
+        yield Issue(
+            document.location(("pagination",)),
+            "pagination needs response.iterate: where the records are",
+        )
+
+
+def _check_module(document: Document) -> Iterator[Issue]:
+    data = document.data
+    kind = data["kind"]
+    properties = _properties(document)
+    response = data.get("response", {})
+    if kind == "action" and "crud" not in data:
+        yield Issue(
+            document.location(("kind",)), "an action needs crud: create, read, update or delete"
+        )
+    if kind != "action" and "crud" in data:
+        yield Issue(
+            document.location(("crud",)), f"crud is only for actions; this module is a {kind}"
+        )
+    if (kind == "trigger") != ("trigger" in data):
+        yield Issue(document.location(("kind",)), "kind trigger and a trigger section go together")
+    if kind in ("trigger", "search") and not response.get("iterate"):
+        yield Issue(
+            document.location(("response",)),
+            f"a {kind} needs response.iterate: where the records are",
+        )
+    if kind == "universal" and "relative_path" not in str(data["request"].get("url")):
+        yield Issue(
+            document.location(("request", "url")),
+            "the universal module must pass its path through the relative_path filter",
+        )
+    yield from _templates(
+        document,
+        ("response", "output"),
+        {"parameters", "body", "status", "headers"},
+        properties,
+        set(),
+    )
+    yield from _templates(document, ("response", "limit"), {"parameters"}, properties, set())
+    yield from _check_trigger(document)
+    yield from _check_schema(document, ("output",))
+    yield from _check_sample(document)
+
+
+def _check_trigger(document: Document) -> Iterator[Issue]:
+    trigger = document.data.get("trigger")
+    if not trigger:
+        return
+    if trigger["default_start"] not in trigger["first_run"]:
+        yield Issue(
+            document.location(("trigger", "default_start")),
+            f"expected one of first_run ({', '.join(trigger['first_run'])}); "
+            f"got {trigger['default_start']!r}",
+        )
+    if "date" in trigger["first_run"] and "date" not in trigger:
+        yield Issue(
+            document.location(("trigger", "first_run")),
+            "first_run offers 'date' but the trigger declares no date field",
+        )
+
+
+def _check_schema(document: Document, parts: PathParts) -> Iterator[Issue]:
+    schema = _at(document.data, parts)
+    if schema is None:
+        return
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        where = (*parts, *error.absolute_path)
+        yield Issue(document.location(where), f"not a valid JSON Schema: {error.message}")
+
+
+def _check_sample(document: Document) -> Iterator[Issue]:
+    try:
+        validator = Draft202012Validator(document.data["output"])
+        errors = list(validator.iter_errors(document.data["sample"]))
+    except SchemaError:
+        return  # reported by _check_schema
+    for error in errors:
+        where = ("sample", *error.absolute_path)
+        yield Issue(
+            document.location(where), f"sample does not match the output schema: {error.message}"
+        )
+
+
+def _check_enum_labels(
+    document: Document, parts: PathParts, field: Mapping[str, Any]
+) -> Iterator[Issue]:
+    labels = field.get("x-enum-labels")
+    if labels is None:
+        return
+    values = {str(value) for value in field.get("enum", [])}
+    if set(labels) != values:
+        yield Issue(
+            document.location((*parts, "x-enum-labels")),
+            f"expected a label for each enum value {sorted(values)}; "
+            f"got labels for {sorted(labels)}",
+        )
+
+
+def _templates(
+    document: Document,
+    parts: PathParts,
+    roots: set[str] | frozenset[str],
+    parameters: Mapping[str, Any],
+    secrets: set[str],
+) -> Iterator[Issue]:
+    """Every template under ``parts`` compiles and reads only variables that exist there."""
+    for where, source in _strings(_at(document.data, parts), parts):
+        if not is_template(source):
+            continue
+        location = document.location(where)
+        try:
+            references, filters = parse_references(source)
+        except TemplateSyntaxError as error:
+            yield Issue(location, f"template does not compile: {error.message}")
+            continue
+        for name in filters:
+            if name not in ALLOWED_FILTERS:
+                yield Issue(
+                    location,
+                    f"unknown filter {name!r}; allowed: {', '.join(sorted(ALLOWED_FILTERS))}",
+                )
+        for reference in references:
+            if reference.root not in roots:
+                yield Issue(
+                    location,
+                    f"unknown variable {reference.root!r}; "
+                    f"available here: {', '.join(sorted(roots))}",
+                    _suggest(reference.root, roots),
+                )
+            elif (
+                reference.root == "parameters"
+                and reference.attribute is not None
+                and reference.attribute not in parameters
+            ):
+                yield Issue(
+                    location,
+                    f"unknown variable 'parameters.{reference.attribute}'",
+                    _suggest(reference.attribute, parameters, prefix="parameters."),
+                )
+            elif reference.root == "connection" and reference.attribute in secrets:
+                yield Issue(
+                    location,
+                    f"'connection.{reference.attribute}' is a secret: only the "
+                    "connection's auth may use it",
+                )
+
+
+def _strings(value: Any, parts: PathParts) -> Iterator[tuple[PathParts, str]]:
+    if isinstance(value, str):
+        yield parts, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, (*parts, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*parts, index))
+
+
+def _at(data: Any, parts: PathParts) -> Any:
+    for part in parts:
+        if isinstance(data, Mapping) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _properties(document: Document) -> dict[str, Any]:
+    properties: dict[str, Any] = document.data.get("input", {}).get("properties", {})
+    return properties
+
+
+def _suggest(word: str, choices: Any, prefix: str = "") -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{prefix}{close[0]}'?" if close else None

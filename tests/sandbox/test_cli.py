@@ -1,0 +1,87 @@
+"""`python -m clientary_sandbox`: startup line, serving, SIGTERM exit 0, host refusal."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+LINE = re.compile(r"^Clientary sandbox listening on (http://127\.0\.0\.1:\d+) \(token: (\S+)\)$")
+
+
+def spawn(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "clientary_sandbox", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def first_line(proc: subprocess.Popen[str], timeout: float = 10) -> str:
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        assert sel.select(timeout), "no startup line within timeout"
+    return proc.stdout.readline().rstrip("\n")
+
+
+def test_serves_and_stops_on_sigterm() -> None:
+    proc = spawn("--port", "0", "--seed", "2", "--plan-limit", "clients=5", "leads=3")
+    try:
+        match = LINE.match(first_line(proc))
+        assert match, "unexpected startup line"
+        url, token = match.groups()
+        assert token == "sandbox-token"
+        resp = requests.get(
+            url + "/api/v2/staff",
+            auth=(token, token),
+            headers={"Accept": "application/json"},
+            timeout=5,
+        )
+        assert resp.status_code == 200
+        assert len(resp.json()["staff"]) >= 2
+        clients = requests.get(url + "/api/v2/clients.json", auth=(token, token), timeout=5)
+        assert clients.json()["total_count"] == 2
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=5) == 0
+        assert proc.stdout is not None and proc.stdout.read() == ""  # exactly one line
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def test_sigint_exits_0() -> None:
+    proc = spawn("--token", "tok-1")
+    try:
+        assert first_line(proc).endswith("(token: tok-1)")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=5) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def test_non_loopback_host_refused() -> None:
+    proc = spawn("--host", "0.0.0.0", "--port", "0")
+    try:
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 2
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "non-loopback" in lines[0] and "--allow-remote" in lines[0]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
