@@ -20,6 +20,7 @@ from runtime.transport import HttpRequest
 
 # Set by the connection and the transport; a module or a user cannot override them.
 RESERVED_HEADERS = frozenset({"authorization", "host", "content-length", "cookie"})
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def select_request(
@@ -48,19 +49,31 @@ def render_request(
         **{k: str(v) for k, v in _render_mapping(spec.headers, context, "headers").items()},
     }
     _refuse_reserved(headers)
+    method = _method(spec.method, context)
     body = render_value(spec.body, context) if spec.body is not None else None
     if spec.omit_empty:
         query = {key: value for key, value in query.items() if not _is_empty(value)}
         body = prune_empty(body)
-    if body is not None and spec.method in ("POST", "PUT", "PATCH"):
+    if method in ("GET", "DELETE"):
+        body = None if body in (None, {}, []) else body
+    if body is not None and method in ("POST", "PUT", "PATCH", "DELETE"):
         headers.setdefault("Content-Type", "application/json")
     return HttpRequest(
-        method=spec.method,
+        method=method,
         url=connection.base_url + path,
         query=tuple(_query_pairs(query)),
         headers=headers,
         body=body,
     )
+
+
+def _method(template: str, context: Mapping[str, Any]) -> str:
+    method = str(render_value(template, context)).strip().upper()
+    if method not in METHODS:
+        raise InputError(
+            f"parameters.method: expected one of {', '.join(METHODS)}; got {method[:20]!r}"
+        )
+    return method
 
 
 def _render_mapping(value: Any, context: Mapping[str, Any], what: str) -> dict[str, Any]:

@@ -53,6 +53,7 @@ def _cross_file(files: LoadedFiles) -> Iterator[Issue]:
     if files.connector is not None:
         yield from _templates(files.connector, ("base", "url"), {"connection"}, {}, set())
         yield from _check_groups(files)
+        yield from _check_catalog(files)
     for document in files.modules:
         yield from _check_callable(document, connections, rpcs, secrets)
         yield from _check_module(document)
@@ -95,6 +96,26 @@ def _check_groups(files: LoadedFiles) -> Iterator[Issue]:
     for document in files.modules:
         if document.data["id"] not in grouped:
             yield Issue(document.location(("id",)), "module is in no group of connector.yaml")
+
+
+def _check_catalog(files: LoadedFiles) -> Iterator[Issue]:
+    """Every module and RPC the app promises exists, with the promised kind."""
+    assert files.connector is not None
+    kinds = {doc.data["id"]: doc.data["kind"] for doc in files.modules}
+    kinds.update({doc.data["id"]: "rpc" for doc in files.rpcs})
+    for kind, names in files.connector.data.get("catalog", {}).items():
+        for position, name in enumerate(names):
+            location = files.connector.location(("catalog", kind, position))
+            if name not in kinds:
+                yield Issue(
+                    location,
+                    f"the catalog promises {kind} {name!r}, but there is no such file",
+                    _suggest(name, kinds),
+                )
+            elif kinds[name] != kind:
+                yield Issue(
+                    location, f"the catalog promises {name!r} as a {kind}; it is a {kinds[name]}"
+                )
 
 
 def _check_callable(
@@ -311,5 +332,5 @@ def _properties(document: Document) -> dict[str, Any]:
 
 
 def _suggest(word: str, choices: Any, prefix: str = "") -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return f"did you mean '{prefix}{close[0]}'?" if close else None
