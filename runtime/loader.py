@@ -45,6 +45,7 @@ class LoadedFiles:
     rpcs: list[Document] = field(default_factory=list)
     webhooks: list[Document] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    unusable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
 
     def documents(self) -> list[tuple[str, Document]]:
         pairs: list[tuple[str, Document]] = []
@@ -83,16 +84,18 @@ def read_files(root: Path, module_paths: list[Path] | None = None) -> LoadedFile
 def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
     document, issues = read_document(path, path.relative_to(files.root).as_posix())
     files.issues.extend(issues)
-    if document is None:
-        return None
-    if not isinstance(document.data, dict):
+    if document is not None and not isinstance(document.data, dict):
         files.issues.append(
             Issue(document.location(()), "expected a mapping at the top of the file")
         )
-        return None
-    schema_issues = check_document(document, kind)
-    files.issues.extend(schema_issues)
-    return None if schema_issues else document
+        document = None
+    if document is not None:
+        schema_issues = check_document(document, kind)
+        files.issues.extend(schema_issues)
+        document = None if schema_issues else document
+    if document is None:
+        files.unusable.add(path.stem)  # its problems are reported; references to it are not
+    return document
 
 
 def _append(target: list[Document], document: Document | None) -> None:

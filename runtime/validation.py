@@ -39,7 +39,8 @@ def _cross_file(files: LoadedFiles) -> Iterator[Issue]:
         for name, field in doc.data["parameters"]["properties"].items()
         if field.get("x-secret")
     }
-    rpcs = {doc.data["id"]: doc for doc in files.rpcs}
+    rpcs: dict[str, Document | None] = {doc.data["id"]: doc for doc in files.rpcs}
+    rpcs.update({stem: None for stem in files.unusable if stem not in rpcs})
     seen: dict[str, str] = {}
     for kind, document in files.documents():
         identifier = document.data.get("id") if kind != "connector" else None
@@ -81,7 +82,7 @@ def _check_identity(document: Document, identifier: str, seen: dict[str, str]) -
 
 def _check_groups(files: LoadedFiles) -> Iterator[Issue]:
     assert files.connector is not None
-    module_ids = {doc.data["id"] for doc in files.modules}
+    module_ids = {doc.data["id"] for doc in files.modules} | files.unusable
     grouped: set[str] = set()
     for index, group in enumerate(files.connector.data["groups"]):
         for position, name in enumerate(group["modules"]):
@@ -106,6 +107,8 @@ def _check_catalog(files: LoadedFiles) -> Iterator[Issue]:
     for kind, names in files.connector.data.get("catalog", {}).items():
         for position, name in enumerate(names):
             location = files.connector.location(("catalog", kind, position))
+            if name in files.unusable:
+                continue
             if name not in kinds:
                 yield Issue(
                     location,
@@ -121,7 +124,7 @@ def _check_catalog(files: LoadedFiles) -> Iterator[Issue]:
 def _check_callable(
     document: Document,
     connections: Mapping[str, Document],
-    rpcs: Mapping[str, Document],
+    rpcs: Mapping[str, Document | None],
     secrets: set[str],
 ) -> Iterator[Issue]:
     """What modules and RPCs share: connection, input schema, RPC references, request templates."""

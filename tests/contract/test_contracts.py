@@ -23,9 +23,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
-from responses import matchers
 import yaml
 from jsonschema import Draft202012Validator
+from responses import matchers
 
 from runtime.connection import open_connection
 from runtime.execution import RunContext, run_module
@@ -103,6 +103,7 @@ def test_module_sends_the_documented_request_and_maps_the_documented_answer(
                 expected["method"],
                 f"{BASE}{answer.get('path', expected['path'])}",
                 body=content,
+                content_type="application/json",
                 status=answer.get("status", 200),
                 match=[matchers.query_param_matcher(query)] if "query" in answer else [],
             )

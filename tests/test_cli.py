@@ -1,0 +1,218 @@
+"""The command line: one clear line per error, exit codes, no secret in any output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+import responses
+
+from tests.conftest import CANARY_TOKEN, CliResult
+
+BASE = "https://acme.clientary.com/api/v2"
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def api() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["quiet", "verbose"])
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        pytest.param(
+            401,
+            {"error": "Invalid API token"},
+            "error: InvalidAccessTokenError: HTTP 401: the API token was refused; create a new "
+            "one on your Clientary profile page (Generate API Token): Invalid API token",
+            id="401",
+        ),
+        pytest.param(
+            404,
+            {"error": "Not found"},
+            "error: DataError: HTTP 404: not found: no such record, or no such account (check "
+            "the id and the domain): Not found",
+            id="404",
+        ),
+        pytest.param(
+            422,
+            {"errors": {"name": ["can't be blank"], "number": ["has already been taken"]}},
+            "error: DataError: HTTP 422: Clientary refused the data: name can't be blank; "
+            "number has already been taken",
+            id="422",
+        ),
+        pytest.param(
+            426,
+            {"error": "must meet plan limits"},
+            "error: OutOfSpaceError: HTTP 426: the account's plan limit is reached; upgrade the "
+            "plan or remove records first: must meet plan limits",
+            id="426",
+        ),
+    ],
+)
+def test_an_api_error_is_one_line_with_the_make_type_and_no_token(
+    cli: Cli, api: responses.RequestsMock, status: int, body: object, expected: str, verbose: bool
+) -> None:
+    api.add("POST", f"{BASE}/clients", json=body, status=status)
+    arguments = ["run", "create_client", "--param", "name=ACME"] + (
+        ["--verbose"] if verbose else []
+    )
+    result = cli(*arguments)
+    assert result.code == 1
+    assert result.out == ""
+    lines = result.err.splitlines()
+    assert lines[-1] == expected
+    assert len(lines) == (2 if verbose else 1)
+    if verbose:
+        assert lines[0].startswith(f"> POST {BASE}/clients -> {status} (")
+    assert CANARY_TOKEN not in result.err
+
+
+def test_create_client_prints_the_created_client_as_one_json_line(
+    cli: Cli, api: responses.RequestsMock
+) -> None:
+    api.add("POST", f"{BASE}/clients", json={"id": 7, "name": "ACME"}, status=201)
+    result = cli("run", "create_client", "--param", "name=ACME")
+    assert (result.code, result.out, result.err) == (0, '{"id":7,"name":"ACME"}\n', "")
+
+
+@pytest.mark.parametrize("domain", ["evil.com/x", "a.b", "x@y", "", "-acme", "acme.clientary.com"])
+def test_a_bad_domain_is_refused_before_any_request(
+    cli: Cli, api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch, domain: str
+) -> None:
+    monkeypatch.setenv("CLIENTARY_DOMAIN", domain)
+    result = cli("run", "get_client", "--param", "id=1")
+    assert result.code == 2
+    assert result.err.startswith(
+        "error: DataError: connection.domain: expected the account's subdomain"
+    )
+    assert len(api.calls) == 0
+
+
+def test_a_full_host_as_domain_gets_a_hint(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLIENTARY_DOMAIN", "acme.clientary.com")
+    result = cli("run", "get_client", "--param", "id=1")
+    assert result.err.rstrip().endswith("enter only the part before .clientary.com, e.g. 'acme'")
+
+
+def test_dry_run_shows_the_request_with_the_token_masked_and_sends_nothing(
+    cli: Cli, api: responses.RequestsMock
+) -> None:
+    result = cli("run", "update_client", "--param", "id=5", "--param", "city=Oslo", "--dry-run")
+    assert result.code == 0
+    assert json.loads(result.out) == {
+        "method": "PUT",
+        "url": f"{BASE}/clients/5",
+        "query": {},
+        "headers": {
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "Authorization": "Basic ****",
+        },
+        "body": {"client": {"city": "Oslo"}},
+    }
+    assert len(api.calls) == 0
+
+
+def test_parameters_are_checked_before_any_request(cli: Cli, api: responses.RequestsMock) -> None:
+    result = cli("run", "update_client", "--param", "id=abc", "--param", "nmae=x")
+    assert result.code == 2
+    assert result.err == (
+        "error: DataError: parameters.nmae: unknown parameter; expected one of: id, name, number, "
+        "description, website, address, address_2, city, state, zip, country, invoice_extra_fields; "
+        'parameters.id: expected integer; got "abc"\n'
+    )
+    assert len(api.calls) == 0
+
+
+def test_a_missing_required_parameter_is_named(cli: Cli) -> None:
+    result = cli("run", "create_client")
+    assert (result.code, result.err) == (
+        2,
+        "error: DataError: parameters.name: required, got nothing\n",
+    )
+
+
+def test_an_id_cannot_change_the_path(cli: Cli, api: responses.RequestsMock) -> None:
+    result = cli("run", "make_api_call", "--param", "url=/clients/1", "--dry-run")
+    assert json.loads(result.out)["url"] == f"{BASE}/clients/1"
+    preview = cli("run", "get_client", "--params", '{"id": 1}', "--dry-run")
+    assert json.loads(preview.out)["url"] == f"{BASE}/clients/1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.com/x",
+        "//evil.com",
+        "/a/../../x",
+        "/x@evil.com",
+        "/a\\b",
+        "/a%2F..%2Fb",
+        "clients",
+    ],
+)
+def test_the_universal_module_refuses_paths_that_could_leave_the_api(
+    cli: Cli, api: responses.RequestsMock, url: str
+) -> None:
+    result = cli("run", "make_api_call", "--param", f"url={url}")
+    assert result.code == 2
+    assert result.err.startswith(
+        "error: DataError: parameters.url: expected a path relative to the API base"
+    )
+    assert len(api.calls) == 0
+
+
+def test_the_universal_module_cannot_override_authorization(
+    cli: Cli, api: responses.RequestsMock
+) -> None:
+    result = cli(
+        "run",
+        "make_api_call",
+        "--param",
+        "url=/staff",
+        "--params",
+        '{"headers": {"authorization": "Basic x"}}',
+    )
+    assert result.code == 2
+    assert (
+        "headers.authorization: this header is set by the connection and cannot be overridden"
+        in result.err
+    )
+    assert len(api.calls) == 0
+
+
+def test_an_unknown_module_gets_a_suggestion(cli: Cli) -> None:
+    result = cli("run", "create_clients")
+    assert result.code == 2
+    assert result.err.startswith(
+        "error: DataError: no module or rpc named 'create_clients' (did you mean"
+    )
+
+
+def test_no_token_means_a_clear_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLIENTARY_API_TOKEN")
+    result = cli("run", "get_client", "--param", "id=1")
+    assert result.code == 2
+    assert "connection.api_token: expected the API token" in result.err
+
+
+def test_modules_lists_id_kind_and_label(cli: Cli) -> None:
+    lines = [json.loads(line) for line in cli("modules", "--json").out.splitlines()]
+    assert {
+        "id": "create_client",
+        "kind": "action",
+        "crud": "create",
+        "label": "Create a Client",
+        "file": "modules/clients/create_client.yaml",
+    } in lines
+
+
+def test_describe_shows_inputs_and_outputs(cli: Cli) -> None:
+    text = cli("describe", "search_clients").out
+    assert "  limit                      uinteger   optional  The most clients to return." in text
+    assert "outputs:" in text

@@ -1,0 +1,76 @@
+"""The transport: what it retries, what it never retries, and how it reports no answer."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+
+from runtime.errors import OutcomeUnknownError, TransportError
+from runtime.transport import HttpRequest, RequestsTransport, RetryPolicy
+
+URL = "https://acme.clientary.com/api/v2/clients"
+
+
+def _transport(waits: list[float], retries: int = 2, max_wait: float = 30) -> RequestsTransport:
+    return RequestsTransport(("t", "t"), 5, RetryPolicy(retries, max_wait, sleep=waits.append))
+
+
+@responses.activate
+def test_a_429_is_retried_after_the_wait_the_server_asks_for() -> None:
+    responses.add("POST", URL, status=429, headers={"Retry-After": "3"})
+    responses.add("POST", URL, status=201, json={"id": 1})
+    waits: list[float] = []
+    response = _transport(waits).send(HttpRequest("POST", URL, body={"client": {"name": "x"}}))
+    assert (response.status, waits) == (201, [3.0])
+
+
+@responses.activate
+def test_a_retry_after_longer_than_allowed_fails_instead_of_waiting() -> None:
+    responses.add("GET", URL, status=429, headers={"Retry-After": "600"})
+    waits: list[float] = []
+    assert _transport(waits).send(HttpRequest("GET", URL)).status == 429
+    assert waits == []
+
+
+@responses.activate
+def test_a_503_is_retried_for_a_read() -> None:
+    responses.add("GET", URL, status=503)
+    responses.add("GET", URL, status=200, json={"clients": []})
+    waits: list[float] = []
+    assert _transport(waits).send(HttpRequest("GET", URL)).status == 200
+    assert waits == [1.0]
+
+
+@responses.activate
+def test_a_503_is_not_retried_for_a_write() -> None:
+    responses.add("POST", URL, status=503)
+    waits: list[float] = []
+    assert _transport(waits).send(HttpRequest("POST", URL, body={})).status == 503
+    assert waits == [] and len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_write_cut_off_after_sending_is_outcome_unknown_and_not_retried() -> None:
+    responses.add("POST", URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    with pytest.raises(OutcomeUnknownError, match="it may or may not have been applied"):
+        _transport([]).send(HttpRequest("POST", URL, body={}))
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_refused_connection_is_retried_then_reported() -> None:
+    refused = requests.exceptions.ConnectionError("NewConnectionError: Connection refused")
+    responses.add("GET", URL, body=refused)
+    waits: list[float] = []
+    with pytest.raises(TransportError, match="connection refused"):
+        _transport(waits).send(HttpRequest("GET", URL))
+    assert waits == [1.0, 2.0]
+
+
+@responses.activate
+def test_redirects_are_not_followed() -> None:
+    responses.add("GET", URL, status=302, headers={"Location": "https://evil.example/steal"})
+    response = _transport([]).send(HttpRequest("GET", URL))
+    assert response.status == 302
+    assert len(responses.calls) == 1

@@ -1,0 +1,163 @@
+"""validate: the repository passes, and each kind of broken file is named by file, line and path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, CliResult
+
+DEFINITIONS = ("connector.yaml", "connections", "modules", "rpcs", "webhooks")
+
+
+@pytest.fixture
+def copy_root(tmp_path: Path) -> Path:
+    for name in DEFINITIONS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def _edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{relative} no longer contains {old!r}: update the test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(root: Path, relative: str, fragment: str) -> int:
+    lines = (root / relative).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if fragment in line)
+
+
+def test_the_repository_definitions_are_valid(cli: Callable[..., CliResult]) -> None:
+    result = cli("validate")
+    assert result.code == 0, result.out
+    assert result.out == ""
+    assert result.err.startswith("ok: ")
+
+
+CREATE = "modules/clients/create_client.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment", "expected"),
+    [
+        pytest.param(
+            "kind: action\n",
+            "kind: action\n  oops: [\n",
+            "oops",
+            "$: YAML syntax error: ",
+            id="yaml_syntax_error",
+        ),
+        pytest.param(
+            "label: Create a Client\n",
+            "label: Create a Client\nlabal: typo\n",
+            "labal",
+            "$.labal: unknown key 'labal'; expected one of: ",
+            id="unknown_key",
+        ),
+        pytest.param(
+            "  omit_empty: true",
+            "  omit_empty: 'yes'",
+            "omit_empty",
+            '$.request.omit_empty: expected true or false; got text "yes"',
+            id="wrong_type",
+        ),
+        pytest.param(
+            'city: "{{ parameters.city }}"',
+            'city: "{{ params.city }}"',
+            "params.city",
+            "$.request.body.client.city: unknown variable 'params'; available here: connection, "
+            "parameters (did you mean 'parameters'?)",
+            id="undefined_template_variable",
+        ),
+        pytest.param(
+            'name: "{{ parameters.name }}"',
+            'name: "{{ parameters.nmae }}"',
+            "parameters.nmae",
+            "$.request.body.client.name: unknown variable 'parameters.nmae' "
+            "(did you mean 'parameters.name'?)",
+            id="misspelled_parameter",
+        ),
+        pytest.param(
+            "      x-make-type: collection\n",
+            "      x-make-type: collection\n      x-rpc: list_clientz\n",
+            "list_clientz",
+            "$.input.properties.invoice_extra_fields.x-rpc: no rpc named 'list_clientz' "
+            "(did you mean 'list_clients'?)",
+            id="missing_rpc",
+        ),
+        pytest.param(
+            "  id: 2123\n",
+            "  id: '2123'\n",
+            "id: '2123'",
+            "$.sample.id: sample does not match the output schema: '2123' is not of type 'integer'",
+            id="sample_not_matching_output_schema",
+        ),
+    ],
+)
+def test_a_broken_file_is_named_with_line_and_path(
+    cli: Callable[..., CliResult], copy_root: Path, old: str, new: str, fragment: str, expected: str
+) -> None:
+    _edit(copy_root, CREATE, old, new)
+    result = cli("--root", str(copy_root), "validate")
+    assert result.code == 1
+    line = _line_of(copy_root, CREATE, fragment)
+    assert result.out.splitlines() == [f"{CREATE}:{line}: {expected}"] or (
+        expected.startswith("$: YAML") and result.out.startswith(f"{CREATE}:{line}: {expected}")
+    ), result.out
+    assert result.err == "1 problem found\n"
+
+
+def test_every_problem_is_listed_at_once_sorted_by_file_and_line(
+    cli: Callable[..., CliResult], copy_root: Path
+) -> None:
+    _edit(copy_root, CREATE, 'name: "{{ parameters.name }}"', 'name: "{{ parameters.nmae }}"')
+    _edit(copy_root, "modules/clients/get_client.yaml", "kind: action", "kind: acton")
+    result = cli("--root", str(copy_root), "validate")
+    lines = result.out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [CREATE, "modules/clients/get_client.yaml"]
+    assert "expected one of 'trigger', 'action', 'search', 'universal'; got \"acton\"" in lines[1]
+    assert result.err == "2 problems found\n"
+
+
+def test_a_module_id_must_equal_its_file_name(
+    cli: Callable[..., CliResult], copy_root: Path
+) -> None:
+    _edit(copy_root, CREATE, "id: create_client", "id: create_customer")
+    result = cli("--root", str(copy_root), "validate")
+    assert (
+        f"{CREATE}:2: $.id: expected the id to equal the file name 'create_client'; got "
+        "'create_customer'" in result.out
+    )
+
+
+def test_a_missing_catalog_module_is_reported(
+    cli: Callable[..., CliResult], copy_root: Path
+) -> None:
+    (copy_root / "modules/clients/delete_client.yaml").unlink()
+    result = cli("--root", str(copy_root), "validate")
+    assert result.code == 1
+    assert "the catalog promises action 'delete_client', but there is no such file" in result.out
+    assert "$.groups[0].modules[5]: no module named 'delete_client'" in result.out
+
+
+def test_a_module_template_may_not_read_the_token(
+    cli: Callable[..., CliResult], copy_root: Path
+) -> None:
+    _edit(copy_root, CREATE, 'city: "{{ parameters.city }}"', 'city: "{{ connection.api_token }}"')
+    result = cli("--root", str(copy_root), "validate")
+    assert "'connection.api_token' is a secret: only the connection's auth may use it" in result.out
+
+
+def test_an_unexportable_filter_is_refused(cli: Callable[..., CliResult], copy_root: Path) -> None:
+    _edit(copy_root, CREATE, '"{{ parameters.city }}"', '"{{ parameters.city | reverse }}"')
+    result = cli("--root", str(copy_root), "validate")
+    assert "unknown filter 'reverse'; allowed: " in result.out
