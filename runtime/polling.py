@@ -3,29 +3,34 @@
     trigger:
       id: id                  # identity key of an item (Clientary ids are increasing integers)
       order: desc             # how the endpoint lists items: asc | desc | unordered
-      first_run: [now, all, date, id]
+      first_run: [now, all, id]
       default_start: now      # Make's "From now on"
-      overlap: 5              # newest ids kept in ``seen``: late items below them are still caught
+      overlap: 5              # newest-first lists: known items read past before stopping
 
-An item is new when its id is above the state's ``floor`` and not in ``seen``.
-Bundles go out oldest first; a ``limit`` holds the newest back for the next run.
-``poll`` computes the next state but never saves it: the caller saves it only
-after the bundles were written (at-least-once, never a loss).
+An item is new when its id is above the state's ``floor`` and not among the ids
+already emitted (``seen``, kept as ranges, so a late or shifted item below newer
+ones is still new). Bundles go out oldest first; a ``limit`` holds the newest
+back for the next run. ``poll`` only computes the next state: the caller saves
+it after the bundles were written, so a crash repeats bundles but never loses one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from runtime.errors import InputError, MappingError
+from runtime.errors import InputError, MappingError, StateError
 from runtime.execution import RunContext, build_request
+from runtime.id_ranges import IdRanges
 from runtime.mapping import Bundle, compile_path, get_path, records_at
 from runtime.pagination import iter_pages
 from runtime.specs import ModuleSpec, TriggerSpec
 from runtime.state import TriggerState
+
+MAX_RANGES = 1000  # gaps beyond this many, the oldest first, are treated as done
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,13 @@ class PollResult:
     skipped: int | None = None  # existing items a first run treated as old, when known
 
 
+def trigger_identity(module: ModuleSpec) -> str:
+    """What the ids mean: the list read and the id key. Labels, schemas and notes may change."""
+    trigger = _trigger_of(module)
+    text = "|".join((module.request.url, module.response.iterate or "", trigger.id))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def poll(
     module: ModuleSpec,
     parameters: Mapping[str, Any],
@@ -68,21 +80,31 @@ def poll(
     now: dt.datetime | None = None,
 ) -> PollResult:
     trigger = _trigger_of(module)
-    moment = now or dt.datetime.now(dt.UTC)
+    identity = trigger_identity(module)
+    moment = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
+    if state.started and state.identity != identity:
+        raise StateError(
+            f"{module.id}: the trigger now reads another list or id key than its saved state "
+            f"describes; 'connector state reset {module.id}' starts over"
+        )
+    state = replace(
+        state, identity=identity, last_poll_at=moment, started_at=state.started_at or moment
+    )
     if state.started:
-        items = _unseen_items(module, trigger, parameters, run, state.floor or 0, set(state.seen))
-        return _emit(state, state.floor or 0, items, limit, trigger, moment)
+        items = _new_items(module, trigger, parameters, run, state.floor or 0, IdRanges(state.seen))
+        return _emit(state, items, limit, trigger)
     begin = start or Start(trigger.default_start)
     if begin.mode not in trigger.first_run:
-        raise InputError(f"--start {begin.mode}: {module.id} offers {', '.join(trigger.first_run)}")
+        offered = ", ".join(trigger.first_run)
+        raise InputError(f"--start {begin.mode}: {module.id} offers {offered}")
     if begin.mode == "now":
         top, skipped = _newest(module, trigger, parameters, run)
-        return PollResult([], _advance(state, top, [], trigger, moment), skipped)
+        return PollResult([], replace(state, floor=top, runs=state.runs + 1), skipped)
     if begin.mode == "date":
-        return _start_at_date(module, trigger, parameters, run, state, begin, limit, moment)
+        return _start_at_date(module, trigger, parameters, run, state, begin, limit)
     floor = begin.value if isinstance(begin.value, int) else 0
-    items = _unseen_items(module, trigger, parameters, run, floor, set())
-    return _emit(state, floor, items, limit, trigger, moment)
+    items = _new_items(module, trigger, parameters, run, floor, IdRanges())
+    return _emit(replace(state, floor=floor), items, limit, trigger)
 
 
 def _trigger_of(module: ModuleSpec) -> TriggerSpec:
@@ -95,28 +117,33 @@ def _pages(
     module: ModuleSpec, parameters: Mapping[str, Any], run: RunContext
 ) -> Iterator[list[Any]]:
     request = build_request(module, parameters, run)
-    return iter_pages(
-        request, module.response.iterate or "", module.pagination, run.fetch_body, module.id
-    )
+    iterate = module.response.iterate or ""
+    return iter_pages(request, iterate, module.pagination, run.fetch_body, module.id)
 
 
-def _unseen_items(
+def _new_items(
     module: ModuleSpec,
     trigger: TriggerSpec,
     parameters: Mapping[str, Any],
     run: RunContext,
     floor: int,
-    seen: set[int],
+    seen: IdRanges,
 ) -> list[Bundle]:
-    """Items above the floor and not yet seen, read only as far as the declared order requires."""
+    """Items above the floor and not yet emitted, reading only as far as the order requires."""
     found: dict[int, Bundle] = {}
+    known_passed = 0
     for page in _pages(module, parameters, run):
-        ids = [_id_of(trigger, item, module.id) for item in page]
-        for item_id, item in zip(ids, page, strict=True):
-            if item_id > floor and item_id not in seen:
+        reached_floor = False
+        for item in page:
+            item_id = _id_of(trigger, item, module.id)
+            if item_id <= floor:
+                reached_floor = True
+            elif item_id in seen:
+                known_passed += 1
+            else:
                 found.setdefault(item_id, item)  # a record that shifted pages counts once
-        # Newest first: once a page reaches the floor, every later page is older still.
-        if trigger.order == "desc" and any(item_id <= floor for item_id in ids):
+        # Newest first: past the floor, or past `overlap` known items, only older ones follow.
+        if trigger.order == "desc" and (reached_floor or known_passed > trigger.overlap):
             break
     return list(found.values())
 
@@ -130,7 +157,7 @@ def _newest(
         page = records_at(body, module.response.iterate or "", module.id)
         total = get_path(body, trigger.total_count) if trigger.total_count else None
         top = max((_id_of(trigger, item, module.id) for item in page), default=0)
-        return top, total if isinstance(total, int) else len(page)
+        return top, total if isinstance(total, int) else None
     ids = [
         _id_of(trigger, item, module.id)
         for page in _pages(module, parameters, run)
@@ -147,51 +174,33 @@ def _start_at_date(
     state: TriggerState,
     begin: Start,
     limit: int | None,
-    moment: dt.datetime,
 ) -> PollResult:
     """Items created before the date are old; the floor is the newest of them."""
-    if trigger.date is None:
+    if trigger.date is None or not isinstance(begin.value, dt.date):
         raise InputError(f"--start date: {module.id}'s items carry no creation date; use id:N")
-    items = _unseen_items(module, trigger, parameters, run, 0, set())
-    old = [item for item in items if _day_of(get_path(item, trigger.date)) < begin.value]  # type: ignore[operator]
+    day = begin.value
+    items = _new_items(module, trigger, parameters, run, 0, IdRanges())
+    old = [item for item in items if _day_of(get_path(item, trigger.date)) < day]
     floor = max((_id_of(trigger, item, module.id) for item in old), default=0)
     fresh = [item for item in items if _id_of(trigger, item, module.id) > floor]
-    result = _emit(state, floor, fresh, limit, trigger, moment)
+    result = _emit(replace(state, floor=floor), fresh, limit, trigger)
     return replace(result, skipped=len(old))
 
 
 def _emit(
-    state: TriggerState,
-    floor: int,
-    items: list[Bundle],
-    limit: int | None,
-    trigger: TriggerSpec,
-    moment: dt.datetime,
+    state: TriggerState, items: list[Bundle], limit: int | None, trigger: TriggerSpec
 ) -> PollResult:
+    """Oldest first; what the limit holds back stays unseen and comes next run."""
     items.sort(key=lambda item: _id_of(trigger, item, ""))
     emitted = items if limit is None else items[:limit]
-    return PollResult(emitted, _advance(state, floor, emitted, trigger, moment))
-
-
-def _advance(
-    state: TriggerState,
-    floor: int,
-    emitted: list[Bundle],
-    trigger: TriggerSpec,
-    moment: dt.datetime,
-) -> TriggerState:
-    """Add what went out to ``seen``; ids that fall out of the overlap window raise the floor."""
-    seen = sorted({*state.seen, *(_id_of(trigger, item, "") for item in emitted)})
-    cut = max(len(seen) - trigger.overlap, 0)
-    new_floor = max([floor, *seen[:cut]])
-    return replace(
+    seen = IdRanges(state.seen).with_ids(_id_of(trigger, item, "") for item in emitted)
+    next_state = replace(
         state,
-        floor=new_floor,
-        seen=tuple(item for item in seen[cut:] if item > new_floor),
-        started_at=state.started_at or moment.isoformat(timespec="seconds"),
+        seen=tuple((first, last) for first, last in seen.compacted(MAX_RANGES).pairs()),
         runs=state.runs + 1,
         emitted=state.emitted + len(emitted),
     )
+    return PollResult(emitted, next_state)
 
 
 def _day_of(value: Any) -> dt.date:

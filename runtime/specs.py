@@ -62,7 +62,6 @@ class TriggerSpec:
     first_run: tuple[str, ...]
     default_start: str
     date: str | None = None
-    change_filter: JsonObject | None = None
     overlap: int = 5
     total_count: str | None = None
 
@@ -229,7 +228,6 @@ def build_module(data: Mapping[str, Any], file: str) -> ModuleSpec:
             first_run=tuple(trigger["first_run"]),
             default_start=trigger["default_start"],
             date=trigger.get("date"),
-            change_filter=trigger.get("change_filter"),
             overlap=int(trigger.get("overlap", 5)),
             total_count=trigger.get("total_count"),
         ),

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +23,22 @@ DEFAULT_STATE_DIR = ".connector-state"
 
 @dataclass(frozen=True, slots=True)
 class TriggerState:
-    """Where a trigger stands: every id at or below ``floor`` and every id in ``seen`` is done."""
+    """Where a trigger stands: ids at or below ``floor``, and ids in ``seen``, are done.
+
+    ``seen`` holds ranges ``[first, last]`` of the ids emitted so far (see id_ranges);
+    ``identity`` fingerprints what the ids mean (endpoint, id key), so state is kept
+    across edits of the definitions but never applied to a different list.
+    """
 
     module: str
     target: str
+    identity: str = ""
     floor: int | None = None
-    seen: tuple[int, ...] = ()
+    seen: tuple[tuple[int, int], ...] = ()
     started_at: str | None = None
+    last_poll_at: str | None = None
     runs: int = 0
     emitted: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def started(self) -> bool:
@@ -40,7 +46,7 @@ class TriggerState:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["seen"] = list(self.seen)
+        data["seen"] = [list(pair) for pair in self.seen]
         return {"version": STATE_VERSION, **data}
 
 
@@ -70,11 +76,14 @@ class StateStore:
                 f"{path}: expected trigger state version {STATE_VERSION}; got {data!r:.60}"
             )
         data.pop("version")
-        data["seen"] = tuple(data.get("seen", ()))
         try:
+            data["seen"] = tuple((int(first), int(last)) for first, last in data.get("seen", ()))
             return TriggerState(**data)
-        except TypeError as error:
-            raise StateError(f"{path}: trigger state has unexpected keys ({error})") from None
+        except (TypeError, ValueError) as error:
+            raise StateError(
+                f"{path}: trigger state is damaged ({error}); 'connector state reset {module}' "
+                "starts over"
+            ) from None
 
     def save(self, state: TriggerState) -> Path:
         path = self.path_for(state.module, state.target)

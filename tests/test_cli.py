@@ -123,7 +123,8 @@ def test_parameters_are_checked_before_any_request(cli: Cli, api: responses.Requ
     assert result.code == 2
     assert result.err == (
         "error: DataError: parameters.nmae: unknown parameter; expected one of: id, name, number, "
-        "description, website, address, address_2, city, state, zip, country, invoice_extra_fields; "
+        "description, website, address, address_2, city, state, zip, country, "
+        "invoice_extra_fields; "
         'parameters.id: expected integer; got "abc"\n'
     )
     assert len(api.calls) == 0

@@ -56,7 +56,8 @@ def test_a_server_that_repeats_a_page_gets_a_clear_error_not_a_loop(
     result = cli("run", "search_clients", "--param", "limit=1000")
     assert result.code == 1
     assert result.err == (
-        "error: RuntimeError: search_clients: page 2 repeats the records of page 1; the server is not "
+        "error: RuntimeError: search_clients: page 2 repeats the records of page 1; "
+        "the server is not "
         "honouring 'page', so reading stopped instead of looping\n"
     )
     assert len(responses.calls) == 2
@@ -85,6 +86,7 @@ def test_a_missing_list_is_a_mapping_error_naming_the_keys(cli: Callable[..., Cl
     responses.add("GET", CLIENTS, json={"page_count": 1, "customers": []})
     result = cli("run", "search_clients")
     assert result.err == (
-        "error: RuntimeError: search_clients: expected a list at 'clients' in the response; got nothing "
+        "error: RuntimeError: search_clients: expected a list at 'clients' in the response; "
+        "got nothing "
         "(keys: customers, page_count)\n"
     )
