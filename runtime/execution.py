@@ -57,10 +57,16 @@ def run_module(
     if module.response.iterate is None:
         yield _action_output(module, parameters, run.send(request))
         return
-    records = iter_records(
-        request, module.response.iterate, module.pagination, run.fetch_body, module.id
-    )
     limit = resolve_limit(module.response.limit, parameters)
+    records = iter_records(
+        request,
+        module.response.iterate,
+        module.pagination,
+        run.fetch_body,
+        module.id,
+        concurrency=run.connector.base.concurrency,
+        wanted=limit,
+    )
     yield from records if limit is None else islice(records, limit)
 
 

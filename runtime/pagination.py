@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from runtime.errors import PaginationError
@@ -34,11 +35,21 @@ def iter_records(
     where: str,
     *,
     stop_at_cap: bool = False,
+    concurrency: int = 1,
+    wanted: int | None = None,
 ) -> Iterator[Any]:
     """Every record of every page, in the API's order, fetched lazily page by page."""
-    for records in iter_pages(
-        first, records_path, pagination, fetch, where, stop_at_cap=stop_at_cap
-    ):
+    pages = iter_pages(
+        first,
+        records_path,
+        pagination,
+        fetch,
+        where,
+        stop_at_cap=stop_at_cap,
+        concurrency=concurrency,
+        wanted=wanted,
+    )
+    for records in pages:
         yield from records
 
 
@@ -50,40 +61,101 @@ def iter_pages(
     where: str,
     *,
     stop_at_cap: bool = False,
+    concurrency: int = 1,
+    wanted: int | None = None,
 ) -> Iterator[list[Any]]:
-    """Pages of records; at ``max_pages`` stop quietly if ``stop_at_cap``, else raise."""
+    """Pages of records in order; at ``max_pages`` stop quietly if ``stop_at_cap``, else raise.
+
+    With ``concurrency`` > 1 the next pages are fetched ahead, at most that many at
+    once and never past what ``page_count`` (or ``wanted`` records) calls for; they
+    are still checked and handed out strictly in page order.
+    """
     if pagination is None:
         yield records_at(fetch(first), records_path, where)
         return
-    request = first
+    base = first
     if pagination.page_size and pagination.page_size_parameter:
-        request = first.with_query(**{pagination.page_size_parameter: str(pagination.page_size)})
+        base = first.with_query(**{pagination.page_size_parameter: str(pagination.page_size)})
+
+    def request_for(page: int) -> HttpRequest:
+        return base if page == 1 else base.with_query(**{pagination.page_parameter: str(page)})
+
     key_of = compile_path(pagination.record_key) if pagination.record_key else None
     previous: set[Any] = set()
-    page = 1
-    while True:
-        body = fetch(request)
-        records = records_at(body, records_path, where)
-        keys = {_identity(record, key_of) for record in records}
-        if page > 1 and records and keys <= previous:
-            raise PaginationError(
-                f"{where}: page {page} repeats the records of page {page - 1}; the server is not "
-                f"honouring '{pagination.page_parameter}', so reading stopped instead of looping"
+    with PageFetcher(fetch, request_for, concurrency) as pages:
+        page = 1
+        while True:
+            body = pages.get(page)
+            records = records_at(body, records_path, where)
+            keys = {_identity(record, key_of) for record in records}
+            if page > 1 and records and keys <= previous:
+                raise PaginationError(
+                    f"{where}: page {page} repeats the records of page {page - 1}; the server is "
+                    f"not honouring '{pagination.page_parameter}', so reading stopped instead of "
+                    "looping"
+                )
+            page_count = _page_count(body, pagination.page_count, where)
+            done = not records or page >= page_count
+            capped = not done and page >= pagination.max_pages
+            if not done and not capped:
+                last = min(page_count, pagination.max_pages)
+                if wanted is not None and page == 1:
+                    last = min(last, -(-wanted // len(records)))
+                pages.fetch_ahead(after=page, last=last)  # before yielding: fetch while mapping
+            yield (
+                [r for r in records if _identity(r, key_of) not in previous]
+                if previous
+                else records
             )
-        yield [r for r in records if _identity(r, key_of) not in previous] if previous else records
-        page_count = _page_count(body, pagination.page_count, where)
-        if not records or page >= page_count:
-            return
-        if page >= pagination.max_pages:
-            if stop_at_cap:
+            if done:
                 return
-            raise PaginationError(
-                f"{where}: stopped after {page} pages (max_pages) although the API reports "
-                f"{page_count}; narrow the search or raise max_pages in the module file"
-            )
-        previous = keys
-        page += 1
-        request = request.with_query(**{pagination.page_parameter: str(page)})
+            if capped:
+                if stop_at_cap:
+                    return
+                raise PaginationError(
+                    f"{where}: stopped after {page} pages (max_pages) although the API reports "
+                    f"{page_count}; narrow the search or raise max_pages in the module file"
+                )
+            previous = keys
+            page += 1
+
+
+class PageFetcher:
+    """Fetches pages by number, optionally a few ahead in threads; results come back in order."""
+
+    def __init__(
+        self, fetch: FetchBody, request_for: Callable[[int], HttpRequest], concurrency: int
+    ) -> None:
+        self._fetch = fetch
+        self._request_for = request_for
+        self._concurrency = max(1, concurrency)
+        self._pending: dict[int, Future[Any]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._last = 1
+
+    def __enter__(self) -> PageFetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:  # a consumer that stopped early leaves pages unread
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def fetch_ahead(self, *, after: int, last: int) -> None:
+        """Start pages after ``after`` up to ``last``, keeping at most ``concurrency`` in flight."""
+        self._last = max(self._last, last)
+        if self._concurrency == 1:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="page")
+        for page in range(after + 1, min(self._last, after + self._concurrency) + 1):
+            if page not in self._pending:
+                self._pending[page] = self._pool.submit(self._fetch, self._request_for(page))
+
+    def get(self, page: int) -> Any:
+        future = self._pending.pop(page, None)
+        if future is None:
+            return self._fetch(self._request_for(page))
+        return future.result()
 
 
 def _identity(record: Any, key_of: Callable[[Any], Any] | None) -> Any:

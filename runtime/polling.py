@@ -118,7 +118,12 @@ def _pages(
 ) -> Iterator[list[Any]]:
     request = build_request(module, parameters, run)
     iterate = module.response.iterate or ""
-    return iter_pages(request, iterate, module.pagination, run.fetch_body, module.id)
+    # A newest-first list is read page by page: it usually stops after the first one.
+    ordered = module.trigger is not None and module.trigger.order == "desc"
+    concurrency = 1 if ordered else run.connector.base.concurrency
+    return iter_pages(
+        request, iterate, module.pagination, run.fetch_body, module.id, concurrency=concurrency
+    )
 
 
 def _new_items(

@@ -9,6 +9,7 @@ is unknown. Tests patch this seam with ``responses`` and nothing else.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ class RequestsTransport:
         self._session.auth = auth
         self._timeout = (min(10.0, timeout_seconds), timeout_seconds)
         self._retry = retry or RetryPolicy()
+        # A 429 pauses every thread of a concurrent read, not just the one that got it.
+        self._gate = threading.Lock()
+        self._resume_at = 0.0
 
     def close(self) -> None:
         self._session.close()
@@ -106,9 +110,20 @@ class RequestsTransport:
                     response.status_code, dict(response.headers), response.content, request.url
                 )
             response.close()
-            self._retry.sleep(delay)
+            if response.status_code == 429:  # the gate makes every thread wait, this one included
+                with self._gate:
+                    self._resume_at = max(self._resume_at, time.monotonic() + delay)
+            else:
+                self._retry.sleep(delay)
+
+    def _wait_for_gate(self) -> None:
+        with self._gate:
+            pause = self._resume_at - time.monotonic()
+        if pause > 0:
+            self._retry.sleep(pause)
 
     def _send_once(self, request: HttpRequest, attempt: int) -> requests.Response:
+        self._wait_for_gate()
         try:
             return self._session.request(
                 request.method,
