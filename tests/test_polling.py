@@ -22,14 +22,17 @@ CONNECTOR = load_connector(default_root())
 WATCH = CONNECTOR.modules["watch_new_clients"]
 
 
-def make_context(server: ListServer) -> RunContext:
+def make_context(server: ListServer, concurrency: int | None = None) -> RunContext:
+    connector = CONNECTOR
+    if concurrency is not None:
+        connector = replace(CONNECTOR, base=replace(CONNECTOR.base, concurrency=concurrency))
     connection = open_connection(
         CONNECTOR.connections["clientary"],
         CONNECTOR.base,
         {"api_token": CANARY_TOKEN},
         base_url="http://simulated.test",
     )
-    return RunContext(CONNECTOR, connection, server)
+    return RunContext(connector, connection, server)
 
 
 def with_order(order: str) -> ModuleSpec:
@@ -40,15 +43,17 @@ def with_order(order: str) -> ModuleSpec:
 class Poller:
     """Polls like the CLI does: the state moves on only after the bundles were taken."""
 
-    def __init__(self, server: ListServer, module: ModuleSpec = WATCH) -> None:
-        self.server, self.module = server, module
+    def __init__(
+        self, server: ListServer, module: ModuleSpec = WATCH, concurrency: int = 1
+    ) -> None:
+        self.server, self.module, self.concurrency = server, module, concurrency
         self.state = TriggerState(module=module.id, target="http://simulated.test/api/v2")
 
     def __call__(self, limit: int | None = None, start: str | None = None) -> list[int]:
         result: PollResult = poll(
             self.module,
             {},
-            make_context(self.server),
+            make_context(self.server, self.concurrency),
             self.state,
             limit=limit,
             start=Start.parse(start) if start else None,

@@ -8,6 +8,7 @@ served (an insert or delete mid-poll, which shifts the pages after it).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ class ListServer:
     items: dict[int, dict[str, object]] = field(default_factory=dict)
     during_page: dict[int, Callable[[], None]] = field(default_factory=dict)
     requests: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)  # pages may be fetched in threads
 
     def insert(self, item_id: int) -> None:
         self.items[item_id] = {"id": item_id, "name": f"Client {item_id}"}
@@ -37,6 +39,10 @@ class ListServer:
         return [self.items[item_id] for item_id in ids]
 
     def send(self, request: HttpRequest) -> HttpResponse:
+        with self.lock:
+            return self._serve(request)
+
+    def _serve(self, request: HttpRequest) -> HttpResponse:
         self.requests += 1
         page = int(dict(request.query).get("page", "1"))
         event = self.during_page.pop(page, None)

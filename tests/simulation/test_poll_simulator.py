@@ -8,7 +8,8 @@ every item that still exists has been emitted exactly once.
 
 Late items are kept within the trigger's declared overlap for newest-first
 lists (at most ``overlap`` emitted items above them); lists read in full
-catch a late item at any depth.
+catch a late item at any depth. Half the timelines read pages four at a time
+(base.concurrency), which must be exactly as correct as reading one by one.
 """
 
 from __future__ import annotations
@@ -85,16 +86,17 @@ class Timeline:
 @given(
     order=st.sampled_from(["desc", "asc", "unordered"]),
     page_size=st.integers(2, 5),
+    concurrency=st.sampled_from([1, 4]),
     existing=st.integers(0, 12),
     timeline=events,
 )
 def test_no_item_is_lost_or_emitted_twice(
-    order: str, page_size: int, existing: int, timeline: list[Event]
+    order: str, page_size: int, concurrency: int, existing: int, timeline: list[Event]
 ) -> None:
     module = with_order(order)
     assert module.trigger is not None
     server = ListServer(order, page_size=page_size)
-    run = Timeline(server, Poller(server, module), module.trigger.overlap)
+    run = Timeline(server, Poller(server, module, concurrency), module.trigger.overlap)
     run.insert(existing)
     run.emitted.extend(run.poller(start="all"))
     for kind, value in timeline:
