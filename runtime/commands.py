@@ -131,10 +131,13 @@ def _poll(
     _write(redactor, result.bundles)
     sys.stdout.flush()  # the bundles are out before the state moves on
     store.save(result.state)
-    if result.skipped is not None and not previous.started:
+    if not previous.started and result.skipped == 0:
+        print("first run: watching from now on (there were no items yet)", file=sys.stderr)
+    elif not previous.started and result.skipped is not None:
         print(
-            f"first run: {result.skipped} existing item(s) treated as already seen; "
-            f"run 'connector state reset {module.id}' and then with --start all to get them",
+            f"first run: {result.skipped} existing item(s) treated as already seen; to get "
+            f"them, run 'connector state reset {module.id}' and then this command with "
+            "--start all",
             file=sys.stderr,
         )
     return 0
