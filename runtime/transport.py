@@ -85,7 +85,8 @@ class RequestsTransport:
         session: requests.Session | None = None,
     ) -> None:
         self._session = session or requests.Session()
-        self._session.trust_env = False  # no .netrc credentials or proxy settings sneak in
+        # Proxy and CA-bundle settings from the environment still apply; .netrc cannot, as
+        # requests reads it only when no auth is set.
         self._session.auth = auth
         self._timeout = (min(10.0, timeout_seconds), timeout_seconds)
         self._retry = retry or RetryPolicy()
