@@ -13,7 +13,7 @@ from runtime.connection import Connection, environment, open_connection, read_co
 from runtime.errors import InputError
 from runtime.execution import RunContext, build_request, run_module, run_rpc
 from runtime.inputs import coerce_text, prepare_parameters
-from runtime.loader import default_root, load_connector, load_for_run
+from runtime.loader import default_root, load_connector, load_for_run, load_rpc
 from runtime.output import JsonLinesWriter, LoggingTransport, describe_module, request_preview
 from runtime.polling import Start, poll
 from runtime.redaction import Redactor
@@ -77,8 +77,6 @@ def list_modules(options: argparse.Namespace, root: Path, redactor: Redactor) ->
 
 def describe(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     _, spec = load_for_run(root, options.module)
-    if not isinstance(spec, ModuleSpec):
-        raise InputError(f"{options.module!r} is an rpc; describe takes a module")
     if options.json:
         print(json.dumps({"id": spec.id, "input": spec.input, "output": spec.output}, indent=2))
     else:
@@ -98,8 +96,6 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
         )
         print(json.dumps(redactor.value(preview), indent=2))
         return 0
-    if not isinstance(spec, ModuleSpec):
-        return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))
     context = _context(connector, connection, options)
     if spec.kind != "trigger":
         if options.limit is not None or options.start is not None:
@@ -144,9 +140,7 @@ def _poll(
 
 
 def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
-    connector, spec = load_for_run(root, options.rpc)
-    if not isinstance(spec, RpcSpec):
-        raise InputError(f"{options.rpc!r} is a module; use 'connector run {options.rpc}'")
+    connector, spec = load_rpc(root, options.rpc)
     parameters = _parameters(spec, options)
     connection = _connect(connector, spec, options, redactor)
     return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))

@@ -134,24 +134,39 @@ def find_module_file(root: Path, module_id: str) -> Path | None:
     return matches[0] if matches else None
 
 
-def load_for_run(root: Path, name: str) -> tuple[ConnectorSpec, ModuleSpec | RpcSpec]:
-    """Load one module (or RPC) with the connector and connections it needs."""
-    module_file = find_module_file(root, name)
-    files = read_files(root, [module_file] if module_file else [])
-    connector = build_connector(files)
-    found: ModuleSpec | RpcSpec | None = connector.modules.get(name) or connector.rpcs.get(name)
-    if found is None:
-        raise_unknown(connector, name, root)
-    return connector, found
+def load_for_run(root: Path, module_id: str) -> tuple[ConnectorSpec, ModuleSpec]:
+    """Load one module with the connector, connections and RPCs; no other module is read."""
+    module_file = find_module_file(root, module_id)
+    connector = build_connector(read_files(root, [module_file] if module_file else []))
+    module = connector.modules.get(module_id)
+    if module is None:
+        elsewhere = (
+            " (it is an rpc: 'connector rpc " + module_id + "')"
+            if module_id in connector.rpcs
+            else ""
+        )
+        raise_unknown("module", module_id, _module_ids(root), elsewhere)
+    return connector, module
 
 
-def raise_unknown(connector: ConnectorSpec, name: str, root: Path) -> NoReturn:
-    known = sorted(path.stem for path in (root / "modules").glob("*/*.yaml")) + sorted(
-        connector.rpcs
-    )
+def load_rpc(root: Path, rpc_id: str) -> tuple[ConnectorSpec, RpcSpec]:
+    """Load one RPC with the connector and connections; no module is read."""
+    connector = build_connector(read_files(root, []))
+    rpc = connector.rpcs.get(rpc_id)
+    if rpc is None:
+        raise_unknown("rpc", rpc_id, sorted(connector.rpcs), "")
+    return connector, rpc
+
+
+def _module_ids(root: Path) -> list[str]:
+    return sorted(path.stem for path in (root / "modules").glob("*/*.yaml"))
+
+
+def raise_unknown(kind: str, name: str, known: list[str], extra: str) -> NoReturn:
     close = difflib.get_close_matches(name, known, n=3)
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-    raise InputError(f"no module or rpc named {name!r}{hint}; 'connector modules' lists them")
+    listing = "'connector modules' lists them" if kind == "module" else f"known: {', '.join(known)}"
+    raise InputError(f"no {kind} named {name!r}{extra}{hint}; {listing}")
 
 
 def connection_for(connector: ConnectorSpec, spec: ModuleSpec | RpcSpec) -> ConnectionSpec:

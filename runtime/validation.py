@@ -42,11 +42,11 @@ def _cross_file(files: LoadedFiles) -> Iterator[Issue]:
     }
     rpcs: dict[str, Document | None] = {doc.data["id"]: doc for doc in files.rpcs}
     rpcs.update({stem: None for stem in files.unusable if stem not in rpcs})
-    seen: dict[str, str] = {}
+    seen: dict[str, dict[str, str]] = {}  # modules and RPCs are separate namespaces
     for kind, document in files.documents():
         identifier = document.data.get("id") if kind != "connector" else None
         if identifier is not None:
-            yield from _check_identity(document, identifier, seen)
+            yield from _check_identity(document, identifier, seen.setdefault(kind, {}))
     for document in files.connections:
         yield from _templates(document, ("auth",), {"connection"}, {}, secrets=set())
         yield from _templates(
@@ -103,9 +103,10 @@ def _check_groups(files: LoadedFiles) -> Iterator[Issue]:
 def _check_catalog(files: LoadedFiles) -> Iterator[Issue]:
     """Every module and RPC the app promises exists, with the promised kind."""
     assert files.connector is not None
-    kinds = {doc.data["id"]: doc.data["kind"] for doc in files.modules}
-    kinds.update({doc.data["id"]: "rpc" for doc in files.rpcs})
+    module_kinds = {doc.data["id"]: doc.data["kind"] for doc in files.modules}
+    rpc_kinds = {doc.data["id"]: "rpc" for doc in files.rpcs}
     for kind, names in files.connector.data.get("catalog", {}).items():
+        kinds = rpc_kinds if kind == "rpc" else module_kinds
         for position, name in enumerate(names):
             location = files.connector.location(("catalog", kind, position))
             if name in files.unusable:

@@ -190,9 +190,7 @@ def test_the_universal_module_cannot_override_authorization(
 def test_an_unknown_module_gets_a_suggestion(cli: Cli) -> None:
     result = cli("run", "create_clients")
     assert result.code == 2
-    assert result.err.startswith(
-        "error: DataError: no module or rpc named 'create_clients' (did you mean"
-    )
+    assert result.err.startswith("error: DataError: no module named 'create_clients' (did you mean")
 
 
 def test_no_token_means_a_clear_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

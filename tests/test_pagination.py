@@ -42,8 +42,12 @@ def test_search_reads_each_page_once_and_stops_at_page_count(cli: Callable[..., 
 def test_pages_fetched_ahead_still_come_out_in_order(cli: Callable[..., CliResult]) -> None:
     responses.add("GET", CLIENTS, json=_page(1, 9, [1]), match=[matchers.query_param_matcher({})])
     for number in range(2, 10):
-        responses.add("GET", CLIENTS, json=_page(number, 9, [number]),
-                      match=[matchers.query_param_matcher({"page": str(number)})])
+        responses.add(
+            "GET",
+            CLIENTS,
+            json=_page(number, 9, [number]),
+            match=[matchers.query_param_matcher({"page": str(number)})],
+        )
     result = cli("run", "search_clients", "--param", "limit=100")
     assert [bundle["id"] for bundle in result.lines()] == list(range(1, 10))
     assert len(responses.calls) == 9

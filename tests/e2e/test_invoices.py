@@ -1,0 +1,244 @@
+"""Invoices modules end to end: CLI -> HTTP -> sandbox and back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from clientary_sandbox import Sandbox
+from tests.conftest import CliResult
+from tests.e2e.conftest import created_id
+
+Connector = Callable[..., CliResult]
+
+
+def _client(connector: Connector, name: str) -> int:
+    return created_id(connector("run", "create_client", "--param", f"name={name}"))
+
+
+def _invoice(connector: Connector, **fields: Any) -> int:
+    params = {"date": "2024-03-01", "due_date": "2024-03-31", "currency_code": "USD", **fields}
+    return created_id(connector("run", "create_invoice", "--params", json.dumps(params)))
+
+
+def _api(connector: Connector, method: str, url: str, body: Any = None) -> Any:
+    params: dict[str, Any] = {"method": method, "url": url}
+    if body is not None:
+        params["body"] = body
+    result = connector("run", "make_api_call", "--params", json.dumps(params))
+    assert result.code == 0, result.err
+    (bundle,) = result.lines()
+    return bundle["body"]
+
+
+def _ids(result: CliResult) -> list[int]:
+    assert result.code == 0, result.err
+    return [bundle["id"] for bundle in result.lines()]
+
+
+def test_invoice_round_trip_create_get_update_search_delete(connector: Connector) -> None:
+    acme = _client(connector, "ACME")
+    created = connector(
+        "run",
+        "create_invoice",
+        "--param",
+        f"client_id={acme}",
+        "--param",
+        "date=2024-03-01",
+        "--param",
+        "due_date=2024-03-31",
+        "--param",
+        "currency_code=EUR",
+        "--param",
+        "po=PO-7",
+        "--param",
+        'line_items=[{"title": "Design", "quantity": 1, "price": 100},'
+        ' {"title": "Build", "quantity": 2, "price": 200}]',
+    )
+    invoice_id = created_id(created)
+    (bundle,) = created.lines()
+    assert (bundle["client_id"], bundle["po"], bundle["status"]) == (acme, "PO-7", 0)
+    assert [(i["title"], i["quantity"], i["price"]) for i in bundle["invoice_items"]] == [
+        ("Design", 1, 100),
+        ("Build", 2, 200),
+    ]
+    assert (bundle["total_cost"], bundle["balance"]) == (500, 500)
+
+    (got,) = connector("run", "get_invoice", "--param", f"id={invoice_id}").lines()
+    assert (got["currency_code"], got["due_date"], got["payments"]) == ("EUR", "2024-03-31", [])
+    design, build = (item["id"] for item in got["invoice_items"])
+
+    changes = [
+        {"id": design, "quantity": 3},
+        {"id": build, "_destroy": True},
+        {"title": "Hosting", "quantity": 1, "price": 20, "taxable": False},
+    ]
+    updated = connector(
+        "run",
+        "update_invoice",
+        "--params",
+        json.dumps(
+            {"id": invoice_id, "due_date": "2024-04-30", "status": 1, "line_items": changes}
+        ),
+    )
+    (after,) = updated.lines()
+    assert (after["due_date"], after["status"]) == ("2024-04-30", 1)
+    assert (after["po"], after["client_id"], after["currency_code"]) == ("PO-7", acme, "EUR")
+    assert [(i["title"], i["quantity"]) for i in after["invoice_items"]] == [
+        ("Design", 3),
+        ("Hosting", 1),
+    ]
+    assert after["total_cost"] == 320
+
+    other = _client(connector, "Other")
+    elsewhere = _invoice(connector, client_id=other)
+    assert _ids(connector("run", "search_invoices", "--param", "limit=50")) == [
+        invoice_id,
+        elsewhere,
+    ]
+    assert _ids(connector("run", "search_invoices", "--param", f"client_id={acme}")) == [invoice_id]
+
+    deleted = connector("run", "delete_invoice", "--param", f"id={invoice_id}")
+    assert deleted.lines() == [{"id": invoice_id}]
+    missing = connector("run", "get_invoice", "--param", f"id={invoice_id}")
+    assert missing.code == 1
+    assert missing.err.startswith("error: DataError: HTTP 404")
+
+
+def test_create_invoice_header_only_without_client(connector: Connector) -> None:
+    result = connector(
+        "run",
+        "create_invoice",
+        "--param",
+        "date=2024-03-01",
+        "--param",
+        "due_date=2024-03-31",
+        "--param",
+        "currency_code=USD",
+        "--param",
+        "title=",
+    )
+    (bundle,) = result.lines()
+    assert (bundle["invoice_items"], bundle["client_id"], bundle["total_cost"]) == ([], None, 0)
+    assert bundle["number"]  # auto-numbered
+
+
+def test_create_invoice_refuses_missing_fields_before_sending(
+    connector: Connector, sandbox: Sandbox
+) -> None:
+    result = connector("run", "create_invoice", "--param", "date=2024-03-01")
+    assert result.code != 0
+    assert "due_date: required" in result.err and "currency_code: required" in result.err
+    bad_date = connector(
+        "run",
+        "create_invoice",
+        "--params",
+        '{"date": "01/03/2024", "due_date": "2024-03-31", "currency_code": "USD"}',
+    )
+    assert bad_date.code != 0
+    assert "parameters.date: expected a date" in bad_date.err
+    bad_status = connector(
+        "run",
+        "update_invoice",
+        "--param",
+        "id=1",
+        "--param",
+        "status=6",
+    )
+    assert bad_status.code != 0
+    assert "5 (Pending)" in bad_status.err
+    assert sandbox.requests_seen == []
+
+
+def test_search_invoices_by_project_recurring_schedule_and_updated_since(
+    connector: Connector,
+) -> None:
+    acme = _client(connector, "ACME")
+    project = _api(connector, "POST", "/projects", {"project": {"name": "Site", "rate": 100}})
+    in_project = _api(
+        connector,
+        "POST",
+        "/invoices",
+        {
+            "invoice": {
+                "date": "2024-03-01",
+                "due_date": "2024-03-31",
+                "currency_code": "USD",
+                "project_id": project["id"],
+            }
+        },
+    )["id"]
+    plain = _invoice(connector, client_id=acme)
+    by_project = connector("run", "search_invoices", "--param", f"project_id={project['id']}")
+    assert _ids(by_project) == [in_project]
+
+    schedule = _api(
+        connector,
+        "POST",
+        "/recurring",
+        {
+            "recurring_schedule": {
+                "client_id": acme,
+                "next_date": "2024-04-01",
+                "time_interval": 5,
+                "currency_code": "USD",
+                "due_period": 30,
+            }
+        },
+    )
+    by_schedule = connector("run", "search_invoices", "--param", f"recurring_id={schedule['id']}")
+    assert _ids(by_schedule) == []  # the schedule has not generated any invoice yet
+    unknown = connector("run", "search_invoices", "--param", "recurring_id=999999")
+    assert unknown.code == 1
+    assert unknown.err.startswith("error: DataError: HTTP 404")
+
+    since_long_ago = connector("run", "search_invoices", "--param", "updated_since=2000-01-01")
+    assert _ids(since_long_ago) == [in_project, plain]
+    in_the_future = connector("run", "search_invoices", "--param", "updated_since=2999-01-01")
+    assert _ids(in_the_future) == []
+    scoped_future = connector(
+        "run",
+        "search_invoices",
+        "--param",
+        f"client_id={acme}",
+        "--param",
+        "updated_since=2999-01-01",
+    )
+    assert _ids(scoped_future) == []
+
+
+def test_search_reads_every_page_up_to_the_limit(connector: Connector) -> None:
+    ids = [_invoice(connector, title=f"I{index}") for index in range(32)]
+    assert _ids(connector("run", "search_invoices", "--param", "limit=100")) == ids
+    assert _ids(connector("run", "search_invoices", "--param", "limit=31")) == ids[:31]
+    assert _ids(connector("run", "search_invoices")) == ids[:10]
+
+
+def test_watch_new_invoices_emits_all_then_only_new_ones(connector: Connector) -> None:
+    ids = [_invoice(connector, title=f"I{index}") for index in range(33)]  # two pages of 30
+    first = connector("run", "watch_new_invoices", "--start", "all")
+    assert [b["id"] for b in first.lines()] == sorted(ids)
+    assert connector("run", "watch_new_invoices").lines() == []
+    more = [_invoice(connector, title=f"N{index}") for index in range(3)]
+    assert [b["id"] for b in connector("run", "watch_new_invoices").lines()] == more
+    assert connector("run", "watch_new_invoices").lines() == []
+
+
+def test_watch_new_invoices_ignores_updates_of_old_invoices(connector: Connector) -> None:
+    old = _invoice(connector, title="Old")
+    assert connector("run", "watch_new_invoices").lines() == []  # from now on
+    connector("run", "update_invoice", "--param", f"id={old}", "--param", "title=Changed")
+    new = _invoice(connector, title="New")
+    assert [b["id"] for b in connector("run", "watch_new_invoices").lines()] == [new]
+
+
+def test_list_invoices_rpc_gives_label_and_value(connector: Connector) -> None:
+    first = _invoice(connector, title="March", number="INV-1")
+    second = _invoice(connector, date="2024-04-02")
+    result = connector("rpc", "list_invoices")
+    assert result.code == 0, result.err
+    assert result.lines() == [
+        {"label": "INV-1 – March (2024-03-01)", "value": first},
+        {"label": "1000 (2024-04-02)", "value": second},
+    ]
