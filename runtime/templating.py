@@ -38,8 +38,8 @@ def relative_path(value: object) -> RelativePath:
     text = str(value).strip()
     lowered = unquote(text).lower()
     problems = [
-        (not text.startswith("/"), "must start with '/'"),
         ("://" in text or text.startswith("//"), "must not be an absolute URL"),
+        (not text.startswith("/"), "must start with '/'"),
         ("@" in lowered, "must not contain '@'"),
         ("\\" in lowered, "must not contain a backslash"),
         (
@@ -69,8 +69,20 @@ for _name in ("default", "join", "lower", "upper", "string", "int", "float", "tr
 ALLOWED_FILTERS["relative_path"] = relative_path
 
 
+class _DataEnvironment(SandboxedEnvironment):
+    """``a.b`` on a mapping reads the key ``b`` only, as IML does: ``parameters.items`` is the
+    parameter named items, never the dict method, and no Python attribute is reachable."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping):
+            if attribute in obj:
+                return obj[attribute]
+            return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def _make_environment(finalize: Callable[[Any], Any] | None = None) -> SandboxedEnvironment:
-    environment = SandboxedEnvironment(
+    environment = _DataEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, finalize=finalize
     )
     environment.filters = dict(ALLOWED_FILTERS)

@@ -1,0 +1,70 @@
+"""Templates: typed single expressions, strict names, data-only attribute access, safe paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from runtime.errors import InputError, RenderError
+from runtime.templating import parse_references, render_value
+
+
+def test_a_single_expression_keeps_the_value_type() -> None:
+    context = {"parameters": {"id": 7, "items": [{"title": "A"}], "flag": False}}
+    assert render_value("{{ parameters.id }}", context) == 7
+    assert render_value("{{ parameters.items }}", context) == [{"title": "A"}]
+    assert render_value("{{ parameters.flag }}", context) is False
+
+
+def test_mixed_text_renders_to_text() -> None:
+    assert render_value("Client {{ parameters.id }}!", {"parameters": {"id": 7}}) == "Client 7!"
+
+
+def test_an_undefined_name_is_an_error_not_an_empty_string() -> None:
+    with pytest.raises(RenderError, match="nmae"):
+        render_value("{{ parameters.nmae }}", {"parameters": {"name": "x"}})
+
+
+def test_mapping_attributes_are_keys_never_python_methods() -> None:
+    with pytest.raises(RenderError, match="has no attribute 'keys'"):
+        render_value("{{ parameters.keys }}", {"parameters": {}})
+
+
+def test_values_put_into_a_url_are_encoded_so_they_cannot_change_the_path() -> None:
+    url = render_value(
+        "/clients/{{ parameters.id }}", {"parameters": {"id": "1/../../staff?x=1"}}, url=True
+    )
+    assert url == "/clients/1%2F..%2F..%2Fstaff%3Fx%3D1"
+
+
+def test_relative_path_keeps_a_checked_path_as_it_is() -> None:
+    rendered = render_value(
+        "{{ parameters.url | relative_path }}",
+        {"parameters": {"url": "/invoices/3/payments"}},
+        url=True,
+    )
+    assert rendered == "/invoices/3/payments"
+    with pytest.raises(InputError, match="must not be an absolute URL"):
+        render_value(
+            "{{ parameters.url | relative_path }}",
+            {"parameters": {"url": "https://x.io/a"}},
+            url=True,
+        )
+
+
+def test_inputs_are_data_and_are_never_rendered_again() -> None:
+    assert (
+        render_value("{{ parameters.name }}", {"parameters": {"name": "{{ 7 * 7 }}"}})
+        == "{{ 7 * 7 }}"
+    )
+
+
+def test_references_name_each_root_and_first_attribute() -> None:
+    references, filters = parse_references(
+        "{{ parameters.a | default(connection.domain) }} {{ item['b'] }}"
+    )
+    assert {(r.root, r.attribute) for r in references} == {
+        ("parameters", "a"),
+        ("connection", "domain"),
+        ("item", "b"),
+    }
+    assert filters == ["default"]
