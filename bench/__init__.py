@@ -1,0 +1,1 @@
+"""Benchmark harness: loopback Clientary server, raw baseline vs the runtime."""

@@ -1,0 +1,56 @@
+"""The runtime's Python API reading search_clients: no CLI, no per-record output."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from runtime.connection import open_connection
+from runtime.execution import RunContext, run_module
+from runtime.inputs import prepare_parameters
+from runtime.loader import load_for_run
+from runtime.specs import ModuleSpec
+from runtime.transport import RequestsTransport, RetryPolicy
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository: connector.yaml lives there
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("base_url", help="scheme, host and port, e.g. http://127.0.0.1:8080")
+    parser.add_argument("--limit", type=int, default=30_000)
+    options = parser.parse_args()
+    connector, module = load_for_run(ROOT, "search_clients")
+    assert isinstance(module, ModuleSpec)
+    connection = open_connection(
+        connector.connections["clientary"],
+        connector.base,
+        {"api_token": "bench-token"},
+        base_url=options.base_url,
+    )
+    started = time.perf_counter()
+    transport = RequestsTransport(
+        (connection.username, connection.password),
+        connector.base.timeout_seconds,
+        RetryPolicy(connector.base.max_retries, connector.base.max_retry_wait_seconds),
+    )
+    extra: dict[str, Any] = {}
+    fields = {field.name for field in dataclasses.fields(RunContext)}
+    if "concurrency" in fields:  # a newer runtime: use what connector.yaml declares
+        extra["concurrency"] = getattr(connector.base, "concurrency", 1)
+    context = RunContext(connector, connection, transport, **extra)
+    parameters = prepare_parameters(module.input, {"limit": options.limit})
+    count = sum(1 for _ in run_module(module, parameters, context))
+    transport.close()
+    elapsed = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"records": count, "read_seconds": elapsed, "maxrss_kib": rss}))
+
+
+if __name__ == "__main__":
+    main()
