@@ -25,8 +25,8 @@ validate: $(STAMP)
 	$(BIN)/connector validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check runtime clientary_sandbox tests
-	$(BIN)/ruff format --check runtime clientary_sandbox tests
+	$(BIN)/ruff check runtime clientary_sandbox bench tests
+	$(BIN)/ruff format --check runtime clientary_sandbox bench tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -18,9 +18,10 @@ from jinja2 import TemplateSyntaxError
 from jsonschema import Draft202012Validator, SchemaError
 
 from runtime.errors import Issue
+from runtime.jinja_engine import parse_references
 from runtime.loader import LoadedFiles, read_files
 from runtime.source import Document, PathParts
-from runtime.templating import ALLOWED_FILTERS, is_template, parse_references
+from runtime.templating import ALLOWED_FILTER_NAMES, is_template
 
 REQUEST_ROOTS = frozenset({"parameters", "connection"})
 
@@ -279,10 +280,10 @@ def _templates(
             yield Issue(location, f"template does not compile: {error.message}")
             continue
         for name in filters:
-            if name not in ALLOWED_FILTERS:
+            if name not in ALLOWED_FILTER_NAMES:
                 yield Issue(
                     location,
-                    f"unknown filter {name!r}; allowed: {', '.join(sorted(ALLOWED_FILTERS))}",
+                    f"unknown filter {name!r}; allowed: {', '.join(sorted(ALLOWED_FILTER_NAMES))}",
                 )
         for reference in references:
             if reference.root not in roots:

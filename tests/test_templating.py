@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from runtime.errors import InputError, RenderError
-from runtime.templating import parse_references, render_value
+from runtime.jinja_engine import parse_references
+from runtime.templating import render_value
 
 
 def test_a_single_expression_keeps_the_value_type() -> None:
@@ -25,8 +26,17 @@ def test_an_undefined_name_is_an_error_not_an_empty_string() -> None:
 
 
 def test_mapping_attributes_are_keys_never_python_methods() -> None:
-    with pytest.raises(RenderError, match="has no attribute 'keys'"):
+    with pytest.raises(RenderError, match="parameters has no 'keys'"):
         render_value("{{ parameters.keys }}", {"parameters": {}})
+    with pytest.raises(RenderError, match="has no attribute 'keys'"):  # the jinja path too
+        render_value("{{ parameters.keys | string }}", {"parameters": {}})
+
+
+@pytest.mark.parametrize("value", [None, True, 3.5, "x y", 0])
+def test_plain_paths_and_jinja_print_values_alike(value: object) -> None:
+    context = {"parameters": {"v": value}}
+    plain = render_value("v={{ parameters.v }}", context)
+    assert plain == render_value("v={{ parameters.v | default(parameters.v) }}", context)
 
 
 def test_values_put_into_a_url_are_encoded_so_they_cannot_change_the_path() -> None:
