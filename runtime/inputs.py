@@ -10,9 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from runtime.errors import InputError
+from runtime.value_check import check_value
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -56,32 +55,9 @@ def prepare_parameters(schema: Mapping[str, Any], given: Mapping[str, Any]) -> d
     for name, field in properties.items():
         if name not in values and "default" in field:
             values[name] = field["default"]
-    validator = Draft202012Validator(dict(schema), format_checker=FormatChecker())
-    for error in sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
-        problems.append(_describe(error.validator, error.absolute_path, error.instance, error))
+    problems.extend(check_value({**schema, "additionalProperties": True}, values, "parameters"))
     if problems:
         raise InputError("; ".join(problems))
     # Declared-but-absent parameters are None so templates can test them, while a
     # misspelled name stays an error.
     return {name: values.get(name) for name in properties} | values
-
-
-def _describe(kind: Any, path: Any, instance: Any, error: Any) -> str:
-    where = "parameters" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-    got = json.dumps(instance, default=str)
-    got = got if len(got) <= 60 else got[:57] + "..."
-    if kind == "required":
-        missing = error.message.split("'")[1]
-        return f"{where}.{missing}: required, got nothing"
-    if kind == "type":
-        return f"{where}: expected {error.validator_value}; got {got}"
-    if kind == "enum":
-        labels = error.schema.get("x-enum-labels", {})
-        options = ", ".join(
-            f"{value!r} ({labels[str(value)]})" if str(value) in labels else repr(value)
-            for value in error.validator_value
-        )
-        return f"{where}: expected one of {options}; got {got}"
-    if kind == "format":
-        return f"{where}: expected a {error.validator_value} (e.g. 2024-01-31); got {got}"
-    return f"{where}: {error.message}"

@@ -1,0 +1,83 @@
+"""The parameter checker agrees with jsonschema on every module's input schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, FormatChecker
+
+from runtime.loader import default_root, load_connector
+from runtime.value_check import check_value
+
+CONNECTOR = load_connector(default_root())
+SCHEMAS = {
+    f"{type(spec).__name__}:{spec.id}": spec.input
+    for spec in [*CONNECTOR.modules.values(), *CONNECTOR.rpcs.values()]
+    if spec.input["properties"]
+}
+
+scalars = st.one_of(
+    st.sampled_from(["", "x", "2024-01-31", "2024-13-45", "a@b.c", "GET", "date", "name", "USD"]),
+    st.integers(-3, 200),
+    st.sampled_from([0.5, 2.0, -1.5]),
+    st.booleans(),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["title", "quantity", "price", "taxable", "id", "x"]), inner, max_size=4
+        ),
+    ),
+    max_leaves=6,
+)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_the_checker_says_no_exactly_when_jsonschema_does(name: str, data: st.DataObject) -> None:
+    schema = SCHEMAS[name]
+    names = sorted(schema["properties"])
+    chosen: dict[str, Any] = data.draw(st.dictionaries(st.sampled_from(names), values, max_size=4))
+    ours = list(check_value(schema, chosen, "parameters"))
+    theirs = list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(chosen))
+    assert bool(ours) == bool(theirs), (ours, [error.message for error in theirs])
+
+
+def test_each_problem_is_one_readable_line() -> None:
+    schema = {
+        "type": "object",
+        "required": ["date"],
+        "properties": {
+            "date": {"type": "string", "format": "date"},
+            "limit": {"type": "integer", "minimum": 1},
+            "status": {
+                "type": "integer",
+                "enum": [0, 1],
+                "x-enum-labels": {"0": "Draft", "1": "Sent"},
+            },
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["title"],
+                    "properties": {"title": {"type": "string"}},
+                },
+            },
+        },
+    }
+    value = {"limit": 0, "status": 7, "items": [{"price": 1}]}
+    assert list(check_value(schema, value, "parameters")) == [
+        "parameters.date: required, got nothing",
+        "parameters.limit: expected at least 1; got 0",
+        "parameters.status: expected one of 0 (Draft), 1 (Sent); got 7",
+        "parameters.items[0].title: required, got nothing",
+    ]
+    assert list(check_value(schema, {"date": "31/01/2024"}, "parameters")) == [
+        'parameters.date: expected a date such as 2024-01-31; got "31/01/2024"'
+    ]
