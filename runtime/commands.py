@@ -246,7 +246,9 @@ def _context(
 
 def _write(redactor: Redactor, bundles: Iterable[Mapping[str, Any]]) -> int:
     writer = JsonLinesWriter(sys.stdout, redactor)
-    for bundle in bundles:
-        writer.write(bundle)
-    writer.flush()
+    try:
+        for bundle in bundles:
+            writer.write(bundle)
+    finally:  # what came before an error is still handed out
+        writer.flush()
     return 0

@@ -10,10 +10,9 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 from runtime.errors import DefinitionError, InputError, Issue, SourceLocation
-from runtime.schema_check import check_document
 from runtime.source import Document, read_document
 from runtime.specs import (
     ConnectionSpec,
@@ -27,6 +26,14 @@ from runtime.specs import (
 )
 
 T = TypeVar("T")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+SpecT = TypeVar("SpecT", bound=_HasId)
 
 
 def default_root() -> Path:
@@ -46,6 +53,7 @@ class LoadedFiles:
     webhooks: list[Document] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     unusable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
+    checked: bool = True  # schema-checked; when not, building a spec may find a misfit
 
     def documents(self) -> list[tuple[str, Document]]:
         pairs: list[tuple[str, Document]] = []
@@ -61,18 +69,25 @@ class LoadedFiles:
         return pairs
 
 
-def read_files(root: Path, module_paths: list[Path] | None = None) -> LoadedFiles:
-    """Read and schema-check connector.yaml, connections/, rpcs/, webhooks/ and modules/."""
-    files = LoadedFiles(root)
+def read_files(
+    root: Path, module_paths: list[Path] | None = None, *, rpcs: bool = True, check: bool = True
+) -> LoadedFiles:
+    """Read connector.yaml, connections/, rpcs/, webhooks/ and modules/; schema-check if asked.
+
+    A run skips the schema check (jsonschema costs a fifth of a cold start): ``validate``,
+    run by CI, is the gate, and a run still names the file that does not fit.
+    """
+    files = LoadedFiles(root, checked=check)
     if not (root / "connector.yaml").is_file():
         files.issues.append(Issue(SourceLocation("connector.yaml"), f"no connector.yaml in {root}"))
         return files
     files.connector = _read(files, root / "connector.yaml", "connector")
-    for folder, kind, target in (
-        ("connections", "connection", files.connections),
-        ("rpcs", "rpc", files.rpcs),
-        ("webhooks", "webhook", files.webhooks),
-    ):
+    folders = [("connections", "connection", files.connections)]
+    if rpcs:
+        folders.append(("rpcs", "rpc", files.rpcs))
+    if check:
+        folders.append(("webhooks", "webhook", files.webhooks))
+    for folder, kind, target in folders:
         for path in sorted((root / folder).glob("*.yaml")):
             _append(target, _read(files, path, kind))
     paths = sorted((root / "modules").glob("*/*.yaml")) if module_paths is None else module_paths
@@ -89,7 +104,9 @@ def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
             Issue(document.location(()), "expected a mapping at the top of the file")
         )
         document = None
-    if document is not None:
+    if document is not None and files.checked:
+        from runtime.schema_check import check_document  # jsonschema: validate only
+
         schema_issues = check_document(document, kind)
         files.issues.extend(schema_issues)
         document = None if schema_issues else document
@@ -107,22 +124,44 @@ def build_connector(files: LoadedFiles) -> ConnectorSpec:
     """Specs from the files that passed their schema; raises DefinitionError on any issue."""
     if files.issues or files.connector is None:
         raise DefinitionError(files.issues)
-    data = files.connector.data
+    connector = files.connector
+    data = connector.data
     return ConnectorSpec(
-        name=data["name"],
-        label=data["label"],
-        version=data["version"],
-        description=data["description"],
-        base=build_base(data["base"]),
-        groups=tuple((group["label"], tuple(group["modules"])) for group in data["groups"]),
+        name=data.get("name", ""),
+        label=data.get("label", ""),
+        version=data.get("version", 1),
+        description=data.get("description", ""),
+        base=_build(connector, lambda document: build_base(document.data["base"])),
+        groups=_build(
+            connector,
+            lambda document: tuple(
+                (group["label"], tuple(group["modules"])) for group in document.data["groups"]
+            ),
+        ),
         connections=_by_id(files.connections, build_connection),
         modules=_by_id(files.modules, build_module),
         rpcs=_by_id(files.rpcs, build_rpc),
     )
 
 
-def _by_id(documents: list[Document], build: Callable[[dict[str, Any], str], T]) -> dict[str, T]:
-    return {document.data["id"]: build(document.data, document.file) for document in documents}
+def _by_id(
+    documents: list[Document], build: Callable[[dict[str, Any], str], SpecT]
+) -> dict[str, SpecT]:
+    specs = (_build(document, lambda d: build(d.data, d.file)) for document in documents)
+    return {spec.id: spec for spec in specs}
+
+
+def _build(document: Document, build: Callable[[Document], T]) -> T:
+    """Build a spec; an unchecked file that does not fit is named, never a traceback."""
+    try:
+        return build(document)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        issue = Issue(
+            document.location(()),
+            f"does not fit the definition format ({type(error).__name__}: {error}); "
+            "'connector validate' names the problem",
+        )
+        raise DefinitionError([issue]) from None
 
 
 def load_connector(root: Path) -> ConnectorSpec:
@@ -137,12 +176,13 @@ def find_module_file(root: Path, module_id: str) -> Path | None:
 def load_for_run(root: Path, module_id: str) -> tuple[ConnectorSpec, ModuleSpec]:
     """Load one module with the connector, connections and RPCs; no other module is read."""
     module_file = find_module_file(root, module_id)
-    connector = build_connector(read_files(root, [module_file] if module_file else []))
+    paths = [module_file] if module_file else []
+    connector = build_connector(read_files(root, paths, rpcs=False, check=False))
     module = connector.modules.get(module_id)
     if module is None:
         elsewhere = (
             " (it is an rpc: 'connector rpc " + module_id + "')"
-            if module_id in connector.rpcs
+            if (root / "rpcs" / f"{module_id}.yaml").is_file()
             else ""
         )
         raise_unknown("module", module_id, _module_ids(root), elsewhere)
@@ -151,7 +191,7 @@ def load_for_run(root: Path, module_id: str) -> tuple[ConnectorSpec, ModuleSpec]
 
 def load_rpc(root: Path, rpc_id: str) -> tuple[ConnectorSpec, RpcSpec]:
     """Load one RPC with the connector and connections; no module is read."""
-    connector = build_connector(read_files(root, []))
+    connector = build_connector(read_files(root, [], check=False))
     rpc = connector.rpcs.get(rpc_id)
     if rpc is None:
         raise_unknown("rpc", rpc_id, sorted(connector.rpcs), "")

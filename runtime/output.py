@@ -12,20 +12,37 @@ from runtime.redaction import MASK, Redactor
 from runtime.specs import ModuleSpec
 from runtime.transport import HttpRequest, HttpResponse, Transport
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 class JsonLinesWriter:
-    """One compact JSON object per line; any secret that slipped into data is masked."""
+    """One compact JSON object per line; any secret that slipped into data is masked.
+
+    Lines are written in batches (one write and one secret scan per batch, not per
+    line); ``flush`` writes what is left and flushes the stream.
+    """
+
+    BATCH = 256
 
     def __init__(self, stream: TextIO, redactor: Redactor) -> None:
         self._stream = stream
         self._redactor = redactor
+        self._lines: list[str] = []
 
     def write(self, bundle: Mapping[str, Any]) -> None:
-        line = json.dumps(bundle, ensure_ascii=False, separators=(",", ":"))
-        self._stream.write(self._redactor.text(line) + "\n")
+        self._lines.append(_encode(bundle))
+        if len(self._lines) >= self.BATCH:
+            self._write_batch()
 
     def flush(self) -> None:
+        self._write_batch()
         self._stream.flush()
+
+    def _write_batch(self) -> None:
+        if self._lines:
+            self._lines.append("")
+            self._stream.write(self._redactor.text("\n".join(self._lines)))
+            self._lines.clear()
 
 
 class LoggingTransport:

@@ -80,14 +80,15 @@ def iter_pages(
     def request_for(page: int) -> HttpRequest:
         return base if page == 1 else base.with_query(**{pagination.page_parameter: str(page)})
 
-    key_of = compile_path(pagination.record_key) if pagination.record_key else None
+    identity = _identity_of(pagination.record_key)
     previous: set[Any] = set()
     with PageFetcher(fetch, request_for, concurrency) as pages:
         page = 1
         while True:
             body = pages.get(page)
             records = records_at(body, records_path, where)
-            keys = {_identity(record, key_of) for record in records}
+            key_list = [identity(record) for record in records]
+            keys = set(key_list)
             if page > 1 and records and keys <= previous:
                 raise PaginationError(
                     f"{where}: page {page} repeats the records of page {page - 1}; the server is "
@@ -102,11 +103,10 @@ def iter_pages(
                 if wanted is not None and page == 1:
                     last = min(last, -(-wanted // len(records)))
                 pages.fetch_ahead(after=page, last=last)  # before yielding: fetch while mapping
-            yield (
-                [r for r in records if _identity(r, key_of) not in previous]
-                if previous
-                else records
-            )
+            if previous.isdisjoint(keys):
+                yield records
+            else:  # records that shifted onto this page from the last one count once
+                yield [r for r, key in zip(records, key_list, strict=True) if key not in previous]
             if done:
                 return
             if capped:
@@ -158,12 +158,18 @@ class PageFetcher:
         return future.result()
 
 
-def _identity(record: Any, key_of: Callable[[Any], Any] | None) -> Any:
-    if key_of is not None:
-        value = key_of(record)
-        if isinstance(value, (int, str)):
-            return value
-    return json.dumps(record, sort_keys=True, default=str)
+def _identity_of(record_key: str | None) -> Callable[[Any], Any]:
+    """What identifies a record: its key when it has one, else its whole content."""
+    key_of = compile_path(record_key) if record_key else None
+
+    def identity(record: Any) -> Any:
+        if key_of is not None:
+            value = key_of(record)
+            if isinstance(value, (int, str)):
+                return value
+        return json.dumps(record, sort_keys=True, default=str)
+
+    return identity
 
 
 def _page_count(body: Any, path: str, where: str) -> int:
