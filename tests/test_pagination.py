@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
+import pytest
 import responses
 from responses import matchers
 
+from runtime.errors import PaginationError
+from runtime.pagination import iter_pages
+from runtime.specs import PaginationSpec
+from runtime.transport import HttpRequest
 from tests.conftest import CliResult
 
 CLIENTS = "https://acme.clientary.com/api/v2/clients"
@@ -107,3 +114,54 @@ def test_a_missing_list_is_a_mapping_error_naming_the_keys(cli: Callable[..., Cl
         "got nothing "
         "(keys: customers, page_count)\n"
     )
+
+
+class SlowPages:
+    """A fetch function serving ``count`` one-record pages, recording how many run at once."""
+
+    def __init__(self, count: int, seconds: float, repeat_first: bool = False) -> None:
+        self.count, self.seconds, self.repeat_first = count, seconds, repeat_first
+        self.lock = threading.Lock()
+        self.in_flight = self.most_in_flight = self.calls = 0
+
+    def __call__(self, request: HttpRequest) -> dict[str, object]:
+        page = 1 if self.repeat_first else int(dict(request.query).get("page", "1"))
+        with self.lock:
+            self.calls += 1
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        time.sleep(self.seconds)
+        with self.lock:
+            self.in_flight -= 1
+        return {"page_count": self.count, "clients": [{"id": page}]}
+
+
+PAGING = PaginationSpec(
+    page_parameter="page", page_count="page_count", max_pages=100, record_key="id"
+)
+FIRST = HttpRequest("GET", "http://127.0.0.1:9/api/v2/clients")
+
+
+def _ids(fetch: SlowPages, concurrency: int) -> list[int]:
+    pages = iter_pages(FIRST, "clients", PAGING, fetch, "test", concurrency=concurrency)
+    return [record["id"] for page in pages for record in page]
+
+
+def test_slow_pages_are_fetched_several_at_once_and_handed_out_in_order() -> None:
+    fetch = SlowPages(9, seconds=0.03)
+    assert _ids(fetch, concurrency=4) == list(range(1, 10))
+    assert 2 <= fetch.most_in_flight <= 4
+    assert fetch.calls == 9
+
+
+def test_fast_pages_are_read_one_by_one() -> None:
+    fetch = SlowPages(9, seconds=0.0)
+    assert _ids(fetch, concurrency=4) == list(range(1, 10))
+    assert fetch.most_in_flight == 1
+
+
+def test_a_repeated_page_stops_a_concurrent_read_too() -> None:
+    fetch = SlowPages(50, seconds=0.03, repeat_first=True)
+    with pytest.raises(PaginationError, match="page 2 repeats the records of page 1"):
+        _ids(fetch, concurrency=4)
+    assert fetch.calls <= 1 + 4
