@@ -89,7 +89,7 @@ class Sandbox:
         _seed(self.engine, seed)
         self.faults = FaultPlan()
         self.requests_seen: list[tuple[str, str]] = []
-        self.base_url: str | None = None
+        self._base_url: str | None = None
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -110,8 +110,15 @@ class Sandbox:
         self._thread.start()
         actual_port = server.server_address[1]
         shown = f"[{bare}]" if ":" in bare else bare
-        self.base_url = f"http://{shown}:{actual_port}"
-        return self.base_url
+        self._base_url = f"http://{shown}:{actual_port}"
+        return self._base_url
+
+    @property
+    def base_url(self) -> str:
+        """``http://HOST:PORT`` while serving (no /api/v2)."""
+        if self._base_url is None:
+            raise RuntimeError("the sandbox is not started: call start() or use it in a with block")
+        return self._base_url
 
     def stop(self) -> None:
         """Stop serving and join the server thread; safe to call twice."""

@@ -24,7 +24,7 @@ TOKEN = "demo-sandbox-token"  # a throwaway token of the local sandbox, not a re
 def main() -> int:
     today = dt.date.today()
     with Sandbox(token=TOKEN) as sandbox, tempfile.TemporaryDirectory() as state_dir:
-        base_url = str(sandbox.base_url)
+        base_url = sandbox.base_url
         env = {**os.environ, "CLIENTARY_BASE_URL": base_url, "CLIENTARY_API_TOKEN": TOKEN}
         env.pop("CLIENTARY_DOMAIN", None)
         print(f"Clientary sandbox running at {base_url} (stopped at the end).")

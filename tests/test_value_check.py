@@ -14,9 +14,10 @@ from runtime.value_check import check_value
 
 CONNECTOR = load_connector(default_root())
 SCHEMAS = {
-    f"{type(spec).__name__}:{spec.id}": spec.input
-    for spec in [*CONNECTOR.modules.values(), *CONNECTOR.rpcs.values()]
-    if spec.input["properties"]
+    f"{kind}:{spec_id}": schema
+    for kind, specs in (("module", CONNECTOR.modules), ("rpc", CONNECTOR.rpcs))
+    for spec_id, schema in ((spec.id, spec.input) for spec in specs.values())
+    if schema["properties"]
 }
 
 scalars = st.one_of(

@@ -15,6 +15,7 @@ catch a late item at any depth. Half the timelines read pages four at a time
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
@@ -125,7 +126,7 @@ def _play(
             run.poll(None)
             server.during_page.clear()
         elif kind == "poll_while_deleting":
-            server.during_page[2] = lambda pick=value: run.delete(pick)
+            server.during_page[2] = partial(run.delete, value)
             run.poll(None)
             server.during_page.clear()
     while run.poll(None):
