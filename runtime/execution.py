@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from runtime.api_errors import raise_for_status
 from runtime.connection import Connection
 from runtime.errors import InputError, MappingError
 from runtime.mapping import Bundle, get_path, single_bundle
-from runtime.pagination import iter_records
+from runtime.pagination import iter_pages
 from runtime.rendering import render_request, select_request
 from runtime.specs import ConnectorSpec, ModuleSpec, RpcSpec
 from runtime.templating import render_value
@@ -58,7 +58,7 @@ def run_module(
         yield _action_output(module, parameters, run.send(request))
         return
     limit = resolve_limit(module.response.limit, parameters)
-    records = iter_records(
+    pages = iter_pages(
         request,
         module.response.iterate,
         module.pagination,
@@ -67,6 +67,7 @@ def run_module(
         concurrency=run.connector.base.concurrency,
         wanted=limit,
     )
+    records = chain.from_iterable(pages)
     yield from records if limit is None else islice(records, limit)
 
 
@@ -108,9 +109,10 @@ def run_rpc(
     pagination = rpc.pagination
     if pagination is not None:
         pagination = replace(pagination, max_pages=min(pagination.max_pages, rpc.max_pages))
-    records = iter_records(
+    pages = iter_pages(
         request, rpc.response.iterate or "", pagination, run.fetch_body, rpc.id, stop_at_cap=True
     )
+    records = chain.from_iterable(pages)
     limit = rpc.response.limit if isinstance(rpc.response.limit, int) else None
     for item in records if limit is None else islice(records, limit):
         label = render_value(rpc.option_label, {"item": item, "parameters": parameters})

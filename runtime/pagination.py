@@ -28,32 +28,6 @@ from runtime.transport import HttpRequest
 FetchBody = Callable[[HttpRequest], Any]
 
 
-def iter_records(
-    first: HttpRequest,
-    records_path: str,
-    pagination: PaginationSpec | None,
-    fetch: FetchBody,
-    where: str,
-    *,
-    stop_at_cap: bool = False,
-    concurrency: int = 1,
-    wanted: int | None = None,
-) -> Iterator[Any]:
-    """Every record of every page, in the API's order, fetched lazily page by page."""
-    pages = iter_pages(
-        first,
-        records_path,
-        pagination,
-        fetch,
-        where,
-        stop_at_cap=stop_at_cap,
-        concurrency=concurrency,
-        wanted=wanted,
-    )
-    for records in pages:
-        yield from records
-
-
 def iter_pages(
     first: HttpRequest,
     records_path: str,

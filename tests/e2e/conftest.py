@@ -34,12 +34,3 @@ def connector(
         return result
 
     return run
-
-
-def created_id(result: CliResult) -> int:
-    """The id of the one bundle a create printed."""
-    assert result.code == 0, result.err
-    (bundle,) = result.lines()
-    identifier = bundle["id"]
-    assert isinstance(identifier, int)
-    return identifier

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from tests.conftest import CliResult
-from tests.e2e.conftest import created_id
-
-Connector = Callable[..., CliResult]
+from tests.e2e.steps import Connector, created_id
 
 
 def test_client_round_trip_create_get_update_search_delete(connector: Connector) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from clientary_sandbox import Sandbox
@@ -11,14 +10,8 @@ from runtime.execution import RunContext, run_rpc
 from runtime.inputs import prepare_parameters
 from runtime.loader import default_root, load_connector
 from runtime.transport import RequestsTransport, RetryPolicy
-from tests.conftest import CANARY_TOKEN, CliResult
-from tests.e2e.conftest import created_id
-
-Connector = Callable[..., CliResult]
-
-
-def _client(connector: Connector, name: str) -> int:
-    return created_id(connector("run", "create_client", "--param", f"name={name}"))
+from tests.conftest import CANARY_TOKEN
+from tests.e2e.steps import Connector, create_client, created_id
 
 
 def _contact(connector: Connector, client_id: int, name: str, *extra: str) -> int:
@@ -38,7 +31,7 @@ def _contact(connector: Connector, client_id: int, name: str, *extra: str) -> in
 
 
 def test_contact_round_trip_create_get_update_list_delete(connector: Connector) -> None:
-    acme = _client(connector, "ACME")
+    acme = create_client(connector, "ACME")
     created = connector(
         "run",
         "create_contact",
@@ -64,7 +57,7 @@ def test_contact_round_trip_create_get_update_list_delete(connector: Connector) 
     assert after["phone"] == "555-0100"
     assert (after["title"], after["ext"], after["name"]) == ("Product Manager", "1234", "John Doe")
 
-    other = _client(connector, "Other")
+    other = create_client(connector, "Other")
     other_contact = _contact(connector, other, "Jane Roe")
     everyone = connector("run", "list_contacts", "--param", "limit=50").lines()
     assert [c["id"] for c in everyone] == [contact_id, other_contact]
@@ -90,7 +83,7 @@ def test_create_needs_client_name_and_email_before_sending(
 def test_list_sends_page_size_100_and_reads_every_page(
     connector: Connector, sandbox: Sandbox
 ) -> None:
-    client_id = _client(connector, "Big")
+    client_id = create_client(connector, "Big")
     ids = [_contact(connector, client_id, f"P{index:03d}") for index in range(105)]
     found = connector("run", "list_contacts", "--param", "limit=500").lines()
     assert [c["id"] for c in found] == ids
@@ -100,7 +93,7 @@ def test_list_sends_page_size_100_and_reads_every_page(
 
 
 def test_watch_new_contacts_emits_all_then_only_new_ones(connector: Connector) -> None:
-    client_id = _client(connector, "Watched")
+    client_id = create_client(connector, "Watched")
     ids = [_contact(connector, client_id, f"C{index}") for index in range(12)]
     first = connector("run", "watch_new_contacts", "--start", "all")
     assert [b["id"] for b in first.lines()] == sorted(ids)
@@ -111,7 +104,7 @@ def test_watch_new_contacts_emits_all_then_only_new_ones(connector: Connector) -
 
 
 def test_watch_new_contacts_from_now_skips_existing(connector: Connector) -> None:
-    client_id = _client(connector, "Now")
+    client_id = create_client(connector, "Now")
     _contact(connector, client_id, "Old")
     assert connector("run", "watch_new_contacts").lines() == []
     new = _contact(connector, client_id, "New")
@@ -133,8 +126,8 @@ def _rpc_in_process(sandbox: Sandbox, rpc_id: str, **given: Any) -> list[dict[st
 
 
 def test_list_contacts_rpc_labels_and_client_scope(connector: Connector, sandbox: Sandbox) -> None:
-    acme = _client(connector, "ACME")
-    other = _client(connector, "Other")
+    acme = create_client(connector, "ACME")
+    other = create_client(connector, "Other")
     john = _contact(connector, acme, "John Doe")
     jane = _contact(connector, other, "Jane Roe")
     assert _rpc_in_process(sandbox, "list_contacts") == [
@@ -147,7 +140,7 @@ def test_list_contacts_rpc_labels_and_client_scope(connector: Connector, sandbox
 
 
 def test_list_contacts_rpc_through_the_cli(connector: Connector) -> None:
-    acme = _client(connector, "ACME")
+    acme = create_client(connector, "ACME")
     john = _contact(connector, acme, "John Doe")
     result = connector("rpc", "list_contacts", "--param", f"client_id={acme}")
     assert result.code == 0, result.err

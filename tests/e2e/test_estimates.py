@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from clientary_sandbox import Sandbox
-from tests.conftest import CliResult
-from tests.e2e.conftest import created_id
+from tests.e2e.steps import Connector, api_call, create_client, created_id
 from tests.e2e.test_contacts import _rpc_in_process
-
-Connector = Callable[..., CliResult]
-
-
-def _client(connector: Connector, name: str) -> int:
-    return created_id(connector("run", "create_client", "--param", f"name={name}"))
 
 
 def _estimate(connector: Connector, **fields: Any) -> int:
@@ -23,18 +15,8 @@ def _estimate(connector: Connector, **fields: Any) -> int:
     return created_id(connector("run", "create_estimate", "--params", json.dumps(params)))
 
 
-def _api(connector: Connector, method: str, url: str, body: Any = None) -> Any:
-    params: dict[str, Any] = {"method": method, "url": url}
-    if body is not None:
-        params["body"] = body
-    result = connector("run", "make_api_call", "--params", json.dumps(params))
-    assert result.code == 0, result.err
-    (bundle,) = result.lines()
-    return bundle["body"]
-
-
 def test_estimate_round_trip_create_get_update_list_delete(connector: Connector) -> None:
-    acme = _client(connector, "ACME")
+    acme = create_client(connector, "ACME")
     created = connector(
         "run",
         "create_estimate",
@@ -85,7 +67,7 @@ def test_estimate_round_trip_create_get_update_list_delete(connector: Connector)
     ]
     assert after["subtotal"] == 270
 
-    other = _client(connector, "Other")
+    other = create_client(connector, "Other")
     elsewhere = _estimate(connector, client_id=other)
     everything = connector("run", "list_estimates", "--param", "limit=50").lines()
     assert [e["id"] for e in everything] == [estimate_id, elsewhere]
@@ -100,9 +82,9 @@ def test_estimate_round_trip_create_get_update_list_delete(connector: Connector)
 
 
 def test_list_estimates_of_one_project(connector: Connector) -> None:
-    acme = _client(connector, "ACME")
-    project = _api(connector, "POST", "/projects", {"project": {"name": "Site", "rate": 100}})
-    in_project = _api(
+    acme = create_client(connector, "ACME")
+    project = api_call(connector, "POST", "/projects", {"project": {"name": "Site", "rate": 100}})
+    in_project = api_call(
         connector,
         "POST",
         "/estimates",

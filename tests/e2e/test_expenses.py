@@ -2,33 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-from tests.conftest import CliResult
-from tests.e2e.conftest import created_id
-
-Connector = Callable[..., CliResult]
-
-
-def _client(connector: Connector, name: str) -> int:
-    return created_id(connector("run", "create_client", "--param", f"name={name}"))
-
-
-def _project(connector: Connector, name: str, client_id: int) -> int:
-    body = {"project": {"name": name, "rate": 100, "client_id": client_id}}
-    result = connector(
-        "run",
-        "make_api_call",
-        "--params",
-        json.dumps({"method": "POST", "url": "/projects", "body": body}),
-    )
-    assert result.code == 0, result.err
-    (bundle,) = result.lines()
-    identifier = bundle["body"]["id"]
-    assert isinstance(identifier, int)
-    return identifier
+from tests.e2e.steps import Connector, create_client, create_project, created_id
 
 
 def _expense(connector: Connector, *params: str) -> int:
@@ -37,8 +13,8 @@ def _expense(connector: Connector, *params: str) -> int:
 
 
 def test_expense_round_trip_create_get_update_search_delete(connector: Connector) -> None:
-    client_id = _client(connector, "ACME")
-    project_id = _project(connector, "Website", client_id)
+    client_id = create_client(connector, "ACME")
+    project_id = create_project(connector, "Website", client_id=client_id)
     expense_id = _expense(
         connector,
         "amount=25.5",

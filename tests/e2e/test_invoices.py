@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from clientary_sandbox import Sandbox
-from tests.conftest import CliResult
-from tests.e2e.conftest import created_id
-
-Connector = Callable[..., CliResult]
-
-
-def _client(connector: Connector, name: str) -> int:
-    return created_id(connector("run", "create_client", "--param", f"name={name}"))
+from tests.e2e.steps import Connector, api_call, create_client, created_id
+from tests.e2e.steps import ids as bundle_ids
 
 
 def _invoice(connector: Connector, **fields: Any) -> int:
@@ -22,23 +15,8 @@ def _invoice(connector: Connector, **fields: Any) -> int:
     return created_id(connector("run", "create_invoice", "--params", json.dumps(params)))
 
 
-def _api(connector: Connector, method: str, url: str, body: Any = None) -> Any:
-    params: dict[str, Any] = {"method": method, "url": url}
-    if body is not None:
-        params["body"] = body
-    result = connector("run", "make_api_call", "--params", json.dumps(params))
-    assert result.code == 0, result.err
-    (bundle,) = result.lines()
-    return bundle["body"]
-
-
-def _ids(result: CliResult) -> list[int]:
-    assert result.code == 0, result.err
-    return [bundle["id"] for bundle in result.lines()]
-
-
 def test_invoice_round_trip_create_get_update_search_delete(connector: Connector) -> None:
-    acme = _client(connector, "ACME")
+    acme = create_client(connector, "ACME")
     created = connector(
         "run",
         "create_invoice",
@@ -91,13 +69,15 @@ def test_invoice_round_trip_create_get_update_search_delete(connector: Connector
     ]
     assert after["total_cost"] == 320
 
-    other = _client(connector, "Other")
+    other = create_client(connector, "Other")
     elsewhere = _invoice(connector, client_id=other)
-    assert _ids(connector("run", "search_invoices", "--param", "limit=50")) == [
+    assert bundle_ids(connector("run", "search_invoices", "--param", "limit=50")) == [
         invoice_id,
         elsewhere,
     ]
-    assert _ids(connector("run", "search_invoices", "--param", f"client_id={acme}")) == [invoice_id]
+    assert bundle_ids(connector("run", "search_invoices", "--param", f"client_id={acme}")) == [
+        invoice_id
+    ]
 
     deleted = connector("run", "delete_invoice", "--param", f"id={invoice_id}")
     assert deleted.lines() == [{"id": invoice_id}]
@@ -154,9 +134,9 @@ def test_create_invoice_refuses_missing_fields_before_sending(
 def test_search_invoices_by_project_recurring_schedule_and_updated_since(
     connector: Connector,
 ) -> None:
-    acme = _client(connector, "ACME")
-    project = _api(connector, "POST", "/projects", {"project": {"name": "Site", "rate": 100}})
-    in_project = _api(
+    acme = create_client(connector, "ACME")
+    project = api_call(connector, "POST", "/projects", {"project": {"name": "Site", "rate": 100}})
+    in_project = api_call(
         connector,
         "POST",
         "/invoices",
@@ -171,9 +151,9 @@ def test_search_invoices_by_project_recurring_schedule_and_updated_since(
     )["id"]
     plain = _invoice(connector, client_id=acme)
     by_project = connector("run", "search_invoices", "--param", f"project_id={project['id']}")
-    assert _ids(by_project) == [in_project]
+    assert bundle_ids(by_project) == [in_project]
 
-    schedule = _api(
+    schedule = api_call(
         connector,
         "POST",
         "/recurring",
@@ -188,15 +168,15 @@ def test_search_invoices_by_project_recurring_schedule_and_updated_since(
         },
     )
     by_schedule = connector("run", "search_invoices", "--param", f"recurring_id={schedule['id']}")
-    assert _ids(by_schedule) == []  # the schedule has not generated any invoice yet
+    assert bundle_ids(by_schedule) == []  # the schedule has not generated any invoice yet
     unknown = connector("run", "search_invoices", "--param", "recurring_id=999999")
     assert unknown.code == 1
     assert unknown.err.startswith("error: DataError: HTTP 404")
 
     since_long_ago = connector("run", "search_invoices", "--param", "updated_since=2000-01-01")
-    assert _ids(since_long_ago) == [in_project, plain]
+    assert bundle_ids(since_long_ago) == [in_project, plain]
     in_the_future = connector("run", "search_invoices", "--param", "updated_since=2999-01-01")
-    assert _ids(in_the_future) == []
+    assert bundle_ids(in_the_future) == []
     scoped_future = connector(
         "run",
         "search_invoices",
@@ -205,14 +185,14 @@ def test_search_invoices_by_project_recurring_schedule_and_updated_since(
         "--param",
         "updated_since=2999-01-01",
     )
-    assert _ids(scoped_future) == []
+    assert bundle_ids(scoped_future) == []
 
 
 def test_search_reads_every_page_up_to_the_limit(connector: Connector) -> None:
     ids = [_invoice(connector, title=f"I{index}") for index in range(32)]
-    assert _ids(connector("run", "search_invoices", "--param", "limit=100")) == ids
-    assert _ids(connector("run", "search_invoices", "--param", "limit=31")) == ids[:31]
-    assert _ids(connector("run", "search_invoices")) == ids[:10]
+    assert bundle_ids(connector("run", "search_invoices", "--param", "limit=100")) == ids
+    assert bundle_ids(connector("run", "search_invoices", "--param", "limit=31")) == ids[:31]
+    assert bundle_ids(connector("run", "search_invoices")) == ids[:10]
 
 
 def test_watch_new_invoices_emits_all_then_only_new_ones(connector: Connector) -> None:

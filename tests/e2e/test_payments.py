@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from clientary_sandbox import Sandbox
-from tests.conftest import CliResult
-from tests.e2e.conftest import created_id
-
-Connector = Callable[..., CliResult]
+from tests.e2e.steps import Connector, created_id
 
 
 def _invoice(connector: Connector, price: int) -> int:

@@ -6,29 +6,9 @@ Projects have no create module; they are created through make_api_call
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
+from tests.e2e.steps import Connector, create_project, created_id
 
-from tests.conftest import CliResult
-from tests.e2e.conftest import created_id
-
-Connector = Callable[..., CliResult]
 ACTIVE, COMPLETED, BILLABLE = 1, 2, 4
-
-
-def _project(connector: Connector, name: str, **fields: Any) -> int:
-    body = {"project": {"name": name, "rate": 100, **fields}}
-    result = connector(
-        "run",
-        "make_api_call",
-        "--params",
-        json.dumps({"method": "POST", "url": "/projects", "body": body}),
-    )
-    assert result.code == 0, result.err
-    identifier = result.lines()[0]["body"]["id"]
-    assert isinstance(identifier, int)
-    return identifier
 
 
 def test_list_projects_hides_closed_ones_unless_asked_and_scopes_to_a_client(
@@ -36,9 +16,9 @@ def test_list_projects_hides_closed_ones_unless_asked_and_scopes_to_a_client(
 ) -> None:
     acme = created_id(connector("run", "create_client", "--param", "name=ACME"))
     other = created_id(connector("run", "create_client", "--param", "name=Other"))
-    active = _project(connector, "Active", client_id=acme)
-    closed = _project(connector, "Closed", client_id=acme, status=COMPLETED)
-    billable = _project(connector, "Billable", client_id=other, status=BILLABLE)
+    active = create_project(connector, "Active", client_id=acme)
+    closed = create_project(connector, "Closed", client_id=acme, status=COMPLETED)
+    billable = create_project(connector, "Billable", client_id=other, status=BILLABLE)
 
     listed = connector("run", "list_projects", "--param", "limit=50").lines()
     assert [p["id"] for p in listed] == [active, billable]
@@ -58,7 +38,7 @@ def test_list_projects_hides_closed_ones_unless_asked_and_scopes_to_a_client(
 
 
 def test_list_projects_reads_every_page_up_to_the_limit(connector: Connector) -> None:
-    ids = [_project(connector, f"P{i:02d}") for i in range(23)]  # 20 per page
+    ids = [create_project(connector, f"P{i:02d}") for i in range(23)]  # 20 per page
     assert [
         p["id"] for p in connector("run", "list_projects", "--param", "limit=100").lines()
     ] == ids
@@ -74,34 +54,34 @@ def test_list_projects_of_an_unknown_client_is_not_found(connector: Connector) -
 def test_watch_new_projects_emits_all_including_closed_then_only_new_ones(
     connector: Connector,
 ) -> None:
-    ids = [_project(connector, f"P{i}") for i in range(22)]
-    ids.append(_project(connector, "Done", status=COMPLETED))
+    ids = [create_project(connector, f"P{i}") for i in range(22)]
+    ids.append(create_project(connector, "Done", status=COMPLETED))
     first = connector("run", "watch_new_projects", "--start", "all")
     assert first.code == 0, first.err
     assert [b["id"] for b in first.lines()] == sorted(ids)
     assert connector("run", "watch_new_projects").lines() == []
     more = [
-        _project(connector, "Closed from the start", status=COMPLETED),
-        _project(connector, "N"),
+        create_project(connector, "Closed from the start", status=COMPLETED),
+        create_project(connector, "N"),
     ]
     assert [b["id"] for b in connector("run", "watch_new_projects").lines()] == more
 
 
 def test_watch_new_projects_from_now_skips_existing_ones(connector: Connector) -> None:
-    _project(connector, "Old")
-    _project(connector, "Old and closed", status=COMPLETED)
+    create_project(connector, "Old")
+    create_project(connector, "Old and closed", status=COMPLETED)
     first = connector("run", "watch_new_projects")
     assert (first.code, first.lines()) == (0, [])
     assert "2 existing item(s)" in first.err
-    new_id = _project(connector, "New")
+    new_id = create_project(connector, "New")
     assert [b["id"] for b in connector("run", "watch_new_projects").lines()] == [new_id]
 
 
 def test_list_projects_rpc_offers_closed_projects_too(connector: Connector) -> None:
     acme = created_id(connector("run", "create_client", "--param", "name=ACME"))
-    website = _project(connector, "Website", number="PROJ101", client_id=acme)
-    closed = _project(connector, "Old site", status=COMPLETED, client_id=acme)
-    elsewhere = _project(connector, "Elsewhere")
+    website = create_project(connector, "Website", number="PROJ101", client_id=acme)
+    closed = create_project(connector, "Old site", status=COMPLETED, client_id=acme)
+    elsewhere = create_project(connector, "Elsewhere")
     options = connector("rpc", "list_projects")
     assert options.code == 0, options.err
     assert options.lines() == [

@@ -7,12 +7,8 @@ holds two staff members (ids 1 and 2).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from clientary_sandbox import Sandbox
-from tests.conftest import CliResult
-
-Connector = Callable[..., CliResult]
+from tests.e2e.steps import Connector
 
 
 def _add_staff(sandbox: Sandbox, name: str) -> int:

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from clientary_sandbox import Sandbox
-from tests.conftest import CliResult
-from tests.e2e.conftest import created_id
+from tests.e2e.steps import Connector, create_project, created_id
 
-Connector = Callable[..., CliResult]
 SANDBOX_OWNER = 1  # the sandbox always holds two staff members, ids 1 and 2
-
-
-def _project(connector: Connector, name: str) -> int:
-    body = {"project": {"name": name, "rate": 100}}
-    result = connector(
-        "run",
-        "make_api_call",
-        "--params",
-        json.dumps({"method": "POST", "url": "/projects", "body": body}),
-    )
-    assert result.code == 0, result.err
-    identifier = result.lines()[0]["body"]["id"]
-    assert isinstance(identifier, int)
-    return identifier
 
 
 def _task(connector: Connector, title: str, *params: str) -> int:
@@ -36,7 +18,7 @@ def _task(connector: Connector, title: str, *params: str) -> int:
 def test_task_round_trip_create_get_update_list_delete(
     connector: Connector, sandbox: Sandbox
 ) -> None:
-    project_id = _project(connector, "Website")
+    project_id = create_project(connector, "Website")
     task_id = _task(
         connector,
         "Redesign website",
@@ -125,7 +107,7 @@ def test_watch_new_tasks_start_date_in_the_past_emits_everything(connector: Conn
 
 
 def test_list_tasks_rpc_labels_by_title_and_scopes_to_a_project(connector: Connector) -> None:
-    project_id = _project(connector, "Website")
+    project_id = create_project(connector, "Website")
     first = _task(connector, "Redesign website", f"project_id={project_id}")
     second = _task(connector, "Pick up some milk")
     connector("run", "update_task", "--param", f"id={second}", "--param", "complete=true")

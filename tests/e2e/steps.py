@@ -1,0 +1,51 @@
+"""Steps several end-to-end tests share, each done through the CLI like a user would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from tests.conftest import CliResult
+
+Connector = Callable[..., CliResult]
+
+
+def created_id(result: CliResult) -> int:
+    """The id of the one bundle a create printed."""
+    assert result.code == 0, result.err
+    (bundle,) = result.lines()
+    identifier = bundle["id"]
+    assert isinstance(identifier, int)
+    return identifier
+
+
+def ids(result: CliResult) -> list[int]:
+    """The ids of the bundles a list or trigger printed, in order."""
+    assert result.code == 0, result.err
+    return [bundle["id"] for bundle in result.lines()]
+
+
+def create_client(connector: Connector, name: str) -> int:
+    return created_id(connector("run", "create_client", "--param", f"name={name}"))
+
+
+def api_call(connector: Connector, method: str, url: str, body: Any = None) -> Any:
+    """The body of the answer to a 'Make an API Call' run (for what no module covers)."""
+    params: dict[str, Any] = {"method": method, "url": url}
+    if body is not None:
+        params["body"] = body
+    result = connector("run", "make_api_call", "--params", json.dumps(params))
+    assert result.code == 0, result.err
+    (bundle,) = result.lines()
+    return bundle["body"]
+
+
+def create_project(connector: Connector, name: str, **fields: Any) -> int:
+    """Projects have no create module; the universal module makes one (rate is required)."""
+    body = api_call(
+        connector, "POST", "/projects", {"project": {"name": name, "rate": 100, **fields}}
+    )
+    identifier = body["id"]
+    assert isinstance(identifier, int)
+    return identifier
