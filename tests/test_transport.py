@@ -75,3 +75,17 @@ def test_redirects_are_not_followed() -> None:
     response = _transport([]).send(HttpRequest("GET", URL))
     assert response.status == 302
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_429_makes_the_next_requests_wait_too() -> None:
+    # Concurrent page reads share one transport: after a 429 asked for 2 s, a request
+    # made by any thread waits out the rest of those 2 s before it is sent.
+    responses.add("GET", URL, status=429, headers={"Retry-After": "2"})
+    responses.add("GET", URL, status=200, json={"clients": []})
+    responses.add("GET", f"{URL}/2", status=200, json={"id": 2})
+    waits: list[float] = []
+    transport = _transport(waits)  # its sleep records instead of sleeping: no time passes
+    assert transport.send(HttpRequest("GET", URL)).status == 200
+    assert transport.send(HttpRequest("GET", f"{URL}/2")).status == 200
+    assert waits == [pytest.approx(2.0, abs=0.5), pytest.approx(2.0, abs=0.5)]

@@ -16,10 +16,10 @@ REPO = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^Clientary sandbox listening on (http://127\.0\.0\.1:\d+) \(token: (\S+)\)$")
 
 
-def spawn(*args: str) -> subprocess.Popen[str]:
+def spawn(*args: str, via: tuple[str, ...] = ("clientary_sandbox",)) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
-        [sys.executable, "-m", "clientary_sandbox", *args],
+        [sys.executable, "-m", *via, *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -81,6 +81,22 @@ def test_non_loopback_host_refused() -> None:
         assert proc.returncode == 2
         lines = err.strip().splitlines()
         assert len(lines) == 1 and "non-loopback" in lines[0] and "--allow-remote" in lines[0]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def test_connector_sandbox_is_the_same_command() -> None:
+    proc = spawn("--port", "0", "--token", "t0k3n-for-tests", via=("runtime", "sandbox"))
+    try:
+        match = LINE.match(first_line(proc))
+        assert match, "unexpected startup line"
+        url, token = match.groups()
+        resp = requests.get(url + "/api/v2/staff.json", auth=(token, token), timeout=5)
+        assert resp.status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=5) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
