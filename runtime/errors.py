@@ -18,6 +18,8 @@ one meaning. Messages are safe to show a user: they never contain a secret.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -48,6 +50,12 @@ class Issue:
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.location.file, self.location.line or 0, self.location.json_path, self.message)
+
+
+def suggest(word: str, choices: Iterable[str], prefix: str = "") -> str | None:
+    """A "did you mean" hint for a misspelled name, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return f"did you mean '{prefix}{close[0]}'?" if close else None
 
 
 class ConnectorError(Exception):

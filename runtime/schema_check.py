@@ -6,7 +6,6 @@ file, line and JSON path first, and a "did you mean" for misspelled keys.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -16,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
-from runtime.errors import Issue
+from runtime.errors import Issue, suggest
 from runtime.source import Document, PathParts
 
 FILE_KINDS = ("connector", "connection", "module", "rpc", "webhook")
@@ -71,15 +70,10 @@ def _to_issue(document: Document, error: ValidationError) -> Issue:
         allowed = sorted(schema.get("properties", {}))
         unknown = [key for key in error.instance if key not in allowed]
         key = unknown[0] if unknown else "?"
-        hint = _did_you_mean(key, allowed)
+        hint = suggest(key, allowed)
         message = f"unknown key {key!r}; expected one of: {', '.join(allowed)}"
         return Issue(document.location((*parts, key)), message, hint)
     return Issue(document.location(parts), _describe(error))
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 def _describe(error: ValidationError) -> str:

@@ -8,20 +8,17 @@ and universal rules hold. All issues are returned at once, sorted.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError
 from jsonschema import Draft202012Validator, SchemaError
 
-from runtime.errors import Issue
-from runtime.jinja_engine import parse_references
+from runtime.errors import Issue, suggest
 from runtime.loader import LoadedFiles, read_files
 from runtime.source import Document, PathParts
-from runtime.templating import ALLOWED_FILTER_NAMES, is_template
+from runtime.template_check import check_templates, strings_under, value_at
 
 REQUEST_ROOTS = frozenset({"parameters", "connection"})
 
@@ -49,12 +46,12 @@ def _cross_file(files: LoadedFiles) -> Iterator[Issue]:
         if identifier is not None:
             yield from _check_identity(document, identifier, seen.setdefault(kind, {}))
     for document in files.connections:
-        yield from _templates(document, ("auth",), {"connection"}, {}, secrets=set())
-        yield from _templates(
+        yield from check_templates(document, ("auth",), {"connection"}, {}, secrets=set())
+        yield from check_templates(
             document, ("verify", "request"), {"connection", "parameters"}, {}, set()
         )
     if files.connector is not None:
-        yield from _templates(files.connector, ("base", "url"), {"connection"}, {}, set())
+        yield from check_templates(files.connector, ("base", "url"), {"connection"}, {}, set())
         yield from _check_groups(files)
         yield from _check_catalog(files)
     for document in files.modules:
@@ -62,7 +59,7 @@ def _cross_file(files: LoadedFiles) -> Iterator[Issue]:
         yield from _check_module(document)
     for document in files.rpcs:
         yield from _check_callable(document, connections, rpcs, secrets)
-        yield from _templates(
+        yield from check_templates(
             document, ("option", "label"), {"item", "parameters"}, _properties(document), set()
         )
 
@@ -94,7 +91,7 @@ def _check_groups(files: LoadedFiles) -> Iterator[Issue]:
                 yield Issue(
                     files.connector.location(parts),
                     f"no module named {name!r}",
-                    _suggest(name, module_ids),
+                    suggest(name, module_ids),
                 )
     for document in files.modules:
         if document.data["id"] not in grouped:
@@ -116,7 +113,7 @@ def _check_catalog(files: LoadedFiles) -> Iterator[Issue]:
                 yield Issue(
                     location,
                     f"the catalog promises {kind} {name!r}, but there is no such file",
-                    _suggest(name, kinds),
+                    suggest(name, kinds),
                 )
             elif kinds[name] != kind:
                 yield Issue(
@@ -136,7 +133,7 @@ def _check_callable(
         yield Issue(
             document.location(("connection",)),
             f"no connection named {data['connection']!r}",
-            _suggest(data["connection"], connections),
+            suggest(data["connection"], connections),
         )
     yield from _check_schema(document, ("input",))
     properties = _properties(document)
@@ -146,18 +143,18 @@ def _check_callable(
             yield Issue(
                 document.location(("input", "properties", name, "x-rpc")),
                 f"no rpc named {rpc!r}",
-                _suggest(rpc, rpcs),
+                suggest(rpc, rpcs),
             )
         yield from _check_enum_labels(document, ("input", "properties", name), field)
-    yield from _templates(document, ("request",), REQUEST_ROOTS, properties, secrets)
+    yield from check_templates(document, ("request",), REQUEST_ROOTS, properties, secrets)
     for index, variant in enumerate(data.get("variants", [])):
         if variant["when"] not in properties:
             yield Issue(
                 document.location(("variants", index, "when")),
                 f"no parameter named {variant['when']!r}",
-                _suggest(variant["when"], properties),
+                suggest(variant["when"], properties),
             )
-        yield from _templates(
+        yield from check_templates(
             document, ("variants", index, "request"), REQUEST_ROOTS, properties, secrets
         )
     if data.get("pagination") and not data.get("response", {}).get("iterate"):
@@ -192,14 +189,14 @@ def _check_module(document: Document) -> Iterator[Issue]:
             document.location(("request", "url")),
             "the universal module must pass its path through the relative_path filter",
         )
-    yield from _templates(
+    yield from check_templates(
         document,
         ("response", "output"),
         {"parameters", "body", "status", "headers"},
         properties,
         set(),
     )
-    yield from _templates(document, ("response", "limit"), {"parameters"}, properties, set())
+    yield from check_templates(document, ("response", "limit"), {"parameters"}, properties, set())
     yield from _check_trigger(document)
     yield from _check_schema(document, ("output",))
     yield from _check_sample(document)
@@ -226,7 +223,7 @@ def _check_schema(document: Document, parts: PathParts) -> Iterator[Issue]:
     """The definition schema already allows only well-formed keywords (common.schema.json
     field_schema), which is far cheaper than the 2020-12 metaschema; what it cannot see is
     whether each ``pattern`` is a regular expression."""
-    for where, value in _strings(_at(document.data, parts), parts):
+    for where, value in strings_under(value_at(document.data, parts), parts):
         if where[-1] == "pattern" and where[-2:-1] != ("properties",):
             try:
                 re.compile(value)
@@ -262,82 +259,6 @@ def _check_enum_labels(
         )
 
 
-def _templates(
-    document: Document,
-    parts: PathParts,
-    roots: set[str] | frozenset[str],
-    parameters: Mapping[str, Any],
-    secrets: set[str],
-) -> Iterator[Issue]:
-    """Every template under ``parts`` compiles and reads only variables that exist there."""
-    for where, source in _strings(_at(document.data, parts), parts):
-        if not is_template(source):
-            continue
-        location = document.location(where)
-        try:
-            references, filters = parse_references(source)
-        except TemplateSyntaxError as error:
-            yield Issue(location, f"template does not compile: {error.message}")
-            continue
-        for name in filters:
-            if name not in ALLOWED_FILTER_NAMES:
-                yield Issue(
-                    location,
-                    f"unknown filter {name!r}; allowed: {', '.join(sorted(ALLOWED_FILTER_NAMES))}",
-                )
-        for reference in references:
-            if reference.root not in roots:
-                yield Issue(
-                    location,
-                    f"unknown variable {reference.root!r}; "
-                    f"available here: {', '.join(sorted(roots))}",
-                    _suggest(reference.root, roots),
-                )
-            elif (
-                reference.root == "parameters"
-                and reference.attribute is not None
-                and reference.attribute not in parameters
-            ):
-                yield Issue(
-                    location,
-                    f"unknown variable 'parameters.{reference.attribute}'",
-                    _suggest(reference.attribute, parameters, prefix="parameters."),
-                )
-            elif reference.root == "connection" and reference.attribute in secrets:
-                yield Issue(
-                    location,
-                    f"'connection.{reference.attribute}' is a secret: only the "
-                    "connection's auth may use it",
-                )
-
-
-def _strings(value: Any, parts: PathParts) -> Iterator[tuple[PathParts, str]]:
-    if isinstance(value, str):
-        yield parts, value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _strings(item, (*parts, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*parts, index))
-
-
-def _at(data: Any, parts: PathParts) -> Any:
-    for part in parts:
-        if isinstance(data, Mapping) and isinstance(part, str):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
 def _properties(document: Document) -> dict[str, Any]:
     properties: dict[str, Any] = document.data.get("input", {}).get("properties", {})
     return properties
-
-
-def _suggest(word: str, choices: Any, prefix: str = "") -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
-    return f"did you mean '{prefix}{close[0]}'?" if close else None
