@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from runtime.field_text import field_help, field_type
 from runtime.loader import default_root, load_connector
 from runtime.specs import ConnectorSpec, ModuleSpec
 
@@ -60,43 +61,12 @@ def _field_table(schema: Mapping[str, Any], *, with_required: bool) -> list[str]
     header = "| name | type | required | help |" if with_required else "| name | type | help |"
     rows = [header, "|---|---|---|---|" if with_required else "|---|---|---|"]
     for name, field in properties.items():
-        cells = [f"`{name}`", _type_text(field)]
+        cells = [f"`{name}`", field_type(field)]
         if with_required:
             cells.append("yes" if name in required else "")
-        cells.append(_help_text(field))
+        cells.append(field_help(field).replace("|", "\\|"))
         rows.append("| " + " | ".join(cells) + " |")
     return rows
-
-
-def _type_text(field: Mapping[str, Any]) -> str:
-    kind = field.get("type", "any")
-    text = " or ".join(kind) if isinstance(kind, list) else str(kind)
-    if field.get("x-make-type"):
-        text += f" ({field['x-make-type']})"
-    if field.get("type") == "array" and isinstance(field.get("items"), Mapping):
-        text += " of " + _type_text(field["items"])
-    return text
-
-
-def _help_text(field: Mapping[str, Any]) -> str:
-    parts = [field.get("title", ""), field.get("description", "")]
-    if "enum" in field:
-        labels = field.get("x-enum-labels", {})
-        parts.append(
-            "one of "
-            + ", ".join(
-                f"`{value}`" + (f" {labels[str(value)]}" if str(value) in labels else "")
-                for value in field["enum"]
-            )
-        )
-    if "default" in field:
-        parts.append(f"default `{field['default']}`")
-    if field.get("x-rpc"):
-        parts.append(f"options from rpc `{field['x-rpc']}`")
-    if field.get("x-advanced"):
-        parts.append("advanced")
-    text = ". ".join(part.strip().rstrip(".") for part in parts if part and part.strip())
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def main() -> int:

@@ -213,5 +213,13 @@ def test_modules_lists_id_kind_and_label(cli: Cli) -> None:
 
 def test_describe_shows_inputs_and_outputs(cli: Cli) -> None:
     text = cli("describe", "search_clients").out
-    assert "  limit                      uinteger   optional  The most clients to return." in text
-    assert "outputs:" in text
+    assert (
+        "  limit          integer (uinteger)  optional  Limit. The most clients to return. "
+        "default `10`"
+    ) in text.splitlines()
+    assert "outputs:\n  id                    integer        Client ID" in text
+
+
+def test_describe_shows_how_a_trigger_can_start(cli: Cli) -> None:
+    text = cli("describe", "watch_new_tasks").out
+    assert "  first run: --start now | all | date:YYYY-MM-DD | id:N (default now)" in text
