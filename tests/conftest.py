@@ -13,16 +13,17 @@ import pytest
 from runtime.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "clientary" / "samples"
+SAMPLES = REPO / "tests" / "samples"  # copies of ../shared/clientary/samples (test_samples.py)
+SHARED_SAMPLES = REPO.parent / "shared" / "clientary" / "samples"
 CANARY_TOKEN = "canaryTOKEN0123456789abcd"  # 24 alphanumerics, like a real Clientary token
 
 
 def sample(name: str) -> Any:
-    """A documented sample payload from ../shared/clientary/samples."""
+    """A documented sample payload (tests/samples, copied from ../shared/clientary/samples)."""
     path = SAMPLES / name
     if not path.is_file():
         pytest.fail(
-            f"documented sample {path} is missing: the tests need ../shared beside the repo"
+            f"documented sample {path} is missing: copy it from ../shared/clientary/samples"
         )
     return json.loads(path.read_text(encoding="utf-8"))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "clientary" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"  # copies of shared/clientary/samples
 
 # Keys that are null in a freshly created record although the sample shows a value, because the
 # documented create request does not set them (create bodies come from the samples verbatim).
@@ -23,7 +23,7 @@ NULLABLE: dict[str, set[str]] = {
 
 def sample(name: str) -> Any:
     path = SAMPLES / name
-    assert SAMPLES.is_dir(), f"sample folder missing: {SAMPLES} (expected ../shared/clientary)"
+    assert SAMPLES.is_dir(), f"sample folder missing: {SAMPLES}"
     assert path.is_file(), f"sample file missing: {path}"
     return json.loads(path.read_text())
 
