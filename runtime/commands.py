@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from runtime.connection import Connection, environment, open_connection, read_connection_values
-from runtime.errors import InputError
+from runtime.errors import ApiError, InputError
 from runtime.execution import RunContext, build_request, run_module, run_rpc
 from runtime.inputs import coerce_text, prepare_parameters
-from runtime.loader import default_root, load_connector, load_for_run, load_rpc
+from runtime.loader import default_root, load_connections, load_connector, load_for_run, load_rpc
 from runtime.output import JsonLinesWriter, LoggingTransport, describe_module, request_preview
 from runtime.polling import Start, poll
 from runtime.redaction import Redactor
@@ -149,11 +149,22 @@ def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
 def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     from runtime.rendering import render_request
 
-    connector = load_connector(root)
+    connector = load_connections(root)
     spec = next(iter(connector.connections.values()))
     connection = _open(connector, spec.id, options, redactor)
     context = _context(connector, connection, None)
-    context.send(render_request(spec.verify, {}, connection, connector.base))
+    try:
+        context.send(render_request(spec.verify, {}, connection, connector.base))
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        # The verify request names no record, so a 404 can only mean the account.
+        raise ApiError(
+            f"HTTP 404: no Clientary account answers at {connection.base_url}; check the domain "
+            "(the part before .clientary.com)",
+            status=404,
+            make_type="InvalidConfigurationError",
+        ) from None
     print(f"ok: the connection to {connection.base_url} works", file=sys.stderr)
     return 0
 

@@ -189,6 +189,11 @@ def load_for_run(root: Path, module_id: str) -> tuple[ConnectorSpec, ModuleSpec]
     return connector, module
 
 
+def load_connections(root: Path) -> ConnectorSpec:
+    """connector.yaml and the connections only: what checking a connection needs."""
+    return build_connector(read_files(root, [], rpcs=False, check=False))
+
+
 def load_rpc(root: Path, rpc_id: str) -> tuple[ConnectorSpec, RpcSpec]:
     """Load one RPC with the connector and connections; no module is read."""
     connector = build_connector(read_files(root, [], check=False))

@@ -223,3 +223,19 @@ def test_describe_shows_inputs_and_outputs(cli: Cli) -> None:
 def test_describe_shows_how_a_trigger_can_start(cli: Cli) -> None:
     text = cli("describe", "watch_new_tasks").out
     assert "  first run: --start now | all | date:YYYY-MM-DD | id:N (default now)" in text
+
+
+def test_verify_says_the_connection_works(cli: Cli, api: responses.RequestsMock) -> None:
+    api.add("GET", f"{BASE}/staff", json={"staff": []})
+    result = cli("verify")
+    assert (result.code, result.err) == (0, f"ok: the connection to {BASE} works\n")
+
+
+def test_verify_names_a_wrong_domain(cli: Cli, api: responses.RequestsMock) -> None:
+    api.add("GET", f"{BASE}/staff", body="<html>Not Found</html>", status=404)
+    result = cli("verify")
+    assert result.code == 1
+    assert result.err == (
+        f"error: InvalidConfigurationError: HTTP 404: no Clientary account answers at {BASE}; "
+        "check the domain (the part before .clientary.com)\n"
+    )
