@@ -18,7 +18,6 @@ one meaning. Messages are safe to show a user: they never contain a secret.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -54,6 +53,8 @@ class Issue:
 
 def suggest(word: str, choices: Iterable[str], prefix: str = "") -> str | None:
     """A "did you mean" hint for a misspelled name, or None when nothing is close."""
+    import difflib  # only when there is a problem to explain: not on every start
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return f"did you mean '{prefix}{close[0]}'?" if close else None
 

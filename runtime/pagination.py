@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -102,7 +103,8 @@ class PageFetcher:
     a real account a page takes tens of milliseconds and reading four at once cuts
     the time by about four. When pages come back faster than ``WORTH_IT_SECONDS``
     (a server next door), the work is parsing, threads only contend for the GIL,
-    and pages are read one by one.
+    and pages are read one by one. The judge is the fastest of the last few pages:
+    a page slowed by connecting, or by threads waiting for the GIL, does not count.
     """
 
     WORTH_IT_SECONDS = 0.01
@@ -116,7 +118,7 @@ class PageFetcher:
         self._pending: dict[int, Future[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._last = 1
-        self._latency = 0.0  # of the latest page fetched
+        self._latencies: deque[float] = deque(maxlen=4)  # of the latest pages fetched
 
     def __enter__(self) -> PageFetcher:
         return self
@@ -128,7 +130,7 @@ class PageFetcher:
     def fetch_ahead(self, *, after: int, last: int) -> None:
         """Start pages after ``after`` up to ``last``, keeping at most ``concurrency`` in flight."""
         self._last = max(self._last, last)
-        if self._concurrency == 1 or self._latency < self.WORTH_IT_SECONDS:
+        if self._concurrency == 1 or min(self._latencies, default=0.0) < self.WORTH_IT_SECONDS:
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="page")
@@ -143,7 +145,7 @@ class PageFetcher:
     def _timed_fetch(self, page: int) -> Any:
         started = time.perf_counter()
         body = self._fetch(self._request_for(page))
-        self._latency = time.perf_counter() - started
+        self._latencies.append(time.perf_counter() - started)
         return body
 
 
