@@ -63,8 +63,7 @@ def iter_pages(
         while True:
             body = pages.get(page)
             records = records_at(body, records_path, where)
-            key_list = [identity(record) for record in records]
-            keys = set(key_list)
+            keys = {identity(record) for record in records}
             if page > 1 and records and keys <= previous:
                 raise PaginationError(
                     f"{where}: page {page} repeats the records of page {page - 1}; the server is "
@@ -82,7 +81,7 @@ def iter_pages(
             if previous.isdisjoint(keys):
                 yield records
             else:  # records that shifted onto this page from the last one count once
-                yield [r for r, key in zip(records, key_list, strict=True) if key not in previous]
+                yield [record for record in records if identity(record) not in previous]
             if done:
                 return
             if capped:
@@ -153,14 +152,22 @@ def _identity_of(record_key: str | None) -> Callable[[Any], Any]:
     """What identifies a record: its key when it has one, else its whole content."""
     key_of = compile_path(record_key) if record_key else None
 
-    def identity(record: Any) -> Any:
-        if key_of is not None:
-            value = key_of(record)
-            if isinstance(value, (int, str)):
-                return value
+    def by_content(record: Any) -> Any:
         return json.dumps(record, sort_keys=True, default=str)
 
-    return identity
+    def by_path(record: Any) -> Any:
+        value = key_of(record) if key_of is not None else None
+        return value if isinstance(value, (int, str)) else by_content(record)
+
+    if record_key is None or "." in record_key:
+        return by_path
+    key = record_key
+
+    def by_key(record: Any) -> Any:  # the usual case ("id"): one dict lookup per record
+        value = record.get(key) if type(record) is dict else None
+        return value if isinstance(value, (int, str)) else by_content(record)
+
+    return by_key
 
 
 def _page_count(body: Any, path: str, where: str) -> int:
