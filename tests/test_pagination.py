@@ -47,7 +47,7 @@ def test_search_reads_each_page_once_and_stops_at_page_count(cli: Callable[..., 
 
 
 @responses.activate
-def test_pages_fetched_ahead_still_come_out_in_order(cli: Callable[..., CliResult]) -> None:
+def test_search_hands_out_every_page_in_order(cli: Callable[..., CliResult]) -> None:
     responses.add("GET", CLIENTS, json=_page(1, 9, [1]), match=[matchers.query_param_matcher({})])
     for number in range(2, 10):
         responses.add(
