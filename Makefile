@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test validate lint typecheck pytest docs docs-check bench clean
+.PHONY: install bytecode run test validate lint typecheck pytest docs docs-check bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Where PYTHONDONTWRITEBYTECODE is set, nothing caches compiled modules and every
+# `connector` start compiles the runtime again; compiling ahead keeps starts fast.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q runtime clientary_sandbox bench
+
 ## The main job: start the embedded sandbox, run a short scenario through the CLI, stop it.
-run: $(STAMP)
+run: $(STAMP) bytecode
 	$(BIN)/python -m runtime.demo
 
 ## Everything CI checks.
@@ -41,7 +46,7 @@ docs-check: $(STAMP)
 	@$(BIN)/python -m runtime.docs | diff -u docs/modules.md - > /dev/null || \
 	  { echo "docs/modules.md is stale: run 'make docs'"; exit 1; }
 
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	$(BIN)/python -m bench
 
 clean:
