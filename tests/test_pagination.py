@@ -168,3 +168,20 @@ def test_a_repeated_page_stops_a_concurrent_read_too() -> None:
     with pytest.raises(PaginationError, match="page 2 repeats the records of page 1"):
         _ids(fetch, concurrency=4)
     assert fetch.calls <= 1 + 4
+
+
+def test_records_without_the_key_are_told_apart_by_content() -> None:
+    bodies = {
+        1: {"page_count": 3, "clients": [{"name": "A"}, {"name": "B"}]},
+        2: {"page_count": 3, "clients": [{"name": "B"}, {"name": "C"}]},  # B shifted over
+        3: {"page_count": 3, "clients": [{"name": "B"}, {"name": "C"}]},  # served twice
+    }
+
+    def fetch(request: HttpRequest) -> dict[str, object]:
+        return bodies[int(dict(request.query).get("page", "1"))]
+
+    pages = iter_pages(FIRST, "clients", PAGING, fetch, "test")
+    assert next(pages) == [{"name": "A"}, {"name": "B"}]
+    assert next(pages) == [{"name": "C"}]
+    with pytest.raises(PaginationError, match="page 3 repeats the records of page 2"):
+        next(pages)
