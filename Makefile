@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode run test validate lint typecheck pytest docs docs-check bench clean
+.PHONY: install bytecode run test validate lint typecheck pytest docs docs-check export bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,12 @@ docs-check: $(STAMP)
 	@$(BIN)/python -m runtime.docs | diff -u docs/modules.md - > /dev/null || \
 	  { echo "docs/modules.md is stale: run 'make docs'"; exit 1; }
 
+## The app in Make's local-development layout, for Make's VS Code extension.
+export: $(STAMP)
+	$(BIN)/connector export --out build/make-app
+
 bench: $(STAMP) bytecode
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .connector-state
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .connector-state build

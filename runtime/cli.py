@@ -24,6 +24,7 @@ examples:
   connector run watch_new_invoices --start all --limit 10
   connector rpc list_clients
   connector sandbox --seed 25
+  connector export --out build/make-app
 
 connection: --connection FILE (YAML/JSON with domain, api_token) or the environment
 (CLIENTARY_DOMAIN, CLIENTARY_API_TOKEN); CLIENTARY_BASE_URL replaces the host like --base-url.
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     rpc = commands.add_parser("rpc", help="the options of a drop-down, as {label, value} lines")
     rpc.add_argument("rpc")
     _add_call_arguments(rpc)
+
+    export = commands.add_parser("export", help="write the app in Make's local-development layout")
+    export.add_argument("--out", default="build/make-app", help="folder (default: build/make-app)")
 
     verify = commands.add_parser("verify", help="check that the connection works")
     _add_connection_arguments(verify)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -31,6 +32,7 @@ def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
         "run": run,
         "rpc": rpc,
         "verify": verify,
+        "export": export,
         "state": state,
     }
     return handlers[options.command](options, root, redactor)
@@ -144,6 +146,25 @@ def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     parameters = _parameters(spec, options)
     connection = _connect(connector, spec, options, redactor)
     return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))
+
+
+def export(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    from runtime.exporter import export_app
+
+    out = Path(options.out)
+    if out.exists() and any(out.iterdir()):
+        if not (out / "makecomapp.json").is_file():
+            raise InputError(
+                f"--out {out}: the folder is not empty and holds no earlier export; "
+                "choose an empty or new folder"
+            )
+        shutil.rmtree(out)  # an earlier export: replaced whole, so no stale file survives
+    written = export_app(load_connector(root), out)
+    print(
+        f"wrote {len(written)} files to {out} (open it with Make's VS Code extension)",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, SchemaError
 
 from runtime.errors import Issue, suggest
-from runtime.loader import LoadedFiles, read_files
+from runtime.loader import LoadedFiles, build_connector, read_files
 from runtime.source import Document, PathParts
 from runtime.template_check import check_templates, strings_under, value_at
 
@@ -27,7 +27,32 @@ def validate_connector(root: Path) -> list[Issue]:
     files = read_files(root)
     issues = list(files.issues)
     issues.extend(_cross_file(files))
+    if not issues:  # only a sound connector can be translated: every template must export
+        issues.extend(_export_issues(files))
     return sorted(set(issues), key=Issue.sort_key)
+
+
+def _export_issues(files: LoadedFiles) -> list[Issue]:
+    """What the Make export cannot translate, located like every other issue."""
+    from runtime.exporter import ExportError, build_app
+
+    try:
+        build_app(build_connector(files))
+    except ExportError as error:
+        documents = {document.file: document for _, document in files.documents()}
+        return [_locate(issue, documents) for issue in error.issues]
+    return []
+
+
+def _locate(issue: Issue, documents: Mapping[str, Document]) -> Issue:
+    document = documents.get(issue.location.file)
+    if document is None:
+        return issue
+    parts = tuple(
+        int(part) if part.isdigit() else part
+        for part in re.findall(r"[^.\[\]$]+", issue.location.json_path)
+    )
+    return Issue(document.location(parts), issue.message, issue.hint)
 
 
 def _cross_file(files: LoadedFiles) -> Iterator[Issue]:

@@ -161,3 +161,15 @@ def test_an_unexportable_filter_is_refused(cli: Callable[..., CliResult], copy_r
     _edit(copy_root, CREATE, '"{{ parameters.city }}"', '"{{ parameters.city | reverse }}"')
     result = cli("--root", str(copy_root), "validate")
     assert "unknown filter 'reverse'; allowed: " in result.out
+
+
+def test_a_template_make_cannot_run_is_reported(
+    cli: Callable[..., CliResult], copy_root: Path
+) -> None:
+    fragment = '"{% if parameters.city %}{{ parameters.city }}{% endif %}"'
+    _edit(copy_root, CREATE, 'city: "{{ parameters.city }}"', f"city: {fragment}")
+    result = cli("--root", str(copy_root), "validate")
+    line = _line_of(copy_root, CREATE, "{% if")
+    assert result.out.splitlines() == [
+        f"{CREATE}:{line}: $.request.body.client.city: '{{% if %}}' blocks have no IML form"
+    ]
