@@ -15,6 +15,8 @@ from runtime.cli import main
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "tests" / "samples"  # copies of ../shared/clientary/samples (test_samples.py)
 SHARED_SAMPLES = REPO.parent / "shared" / "clientary" / "samples"
+MAKE_SCHEMAS = REPO / "tests" / "export" / "make_schemas"  # copies of ../shared/make/schemas
+SHARED_MAKE_SCHEMAS = REPO.parent / "shared" / "make" / "schemas"
 CANARY_TOKEN = "canaryTOKEN0123456789abcd"  # 24 alphanumerics, like a real Clientary token
 
 

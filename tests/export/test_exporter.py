@@ -16,7 +16,9 @@ from runtime.exporter import ExportError, export_app, kebab
 from runtime.loader import default_root, load_connector
 from runtime.specs import ConnectorSpec, RequestSpec
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "make" / "schemas"
+# Copies of shared/make/schemas (Make's own schemas, MIT; see SOURCE.md there), kept in the
+# repository so any checkout runs these tests; tests/test_samples.py checks they are current.
+SCHEMAS = Path(__file__).resolve().parent / "make_schemas"
 # Which of Make's schemas applies to which file (app-format.md section 11).
 SCHEMA_FOR_SUFFIX = {
     "makecomapp.json": "makecomapp.schema.json",
