@@ -116,7 +116,7 @@ class RequestsTransport:
             delay = self._retry.delay(attempt, response) if retryable else None
             if delay is None:
                 return HttpResponse(
-                    response.status_code, dict(response.headers), response.content, request.url
+                    response.status_code, response.headers, response.content, request.url
                 )
             response.close()
             if response.status_code == 429:  # the gate makes every thread wait, this one included
@@ -133,10 +133,15 @@ class RequestsTransport:
 
     def _proxies_for(self, url: str) -> dict[str, str]:
         """HTTP(S)_PROXY / NO_PROXY from the environment, looked up once per host."""
-        host = urlsplit(url).netloc
-        if host not in self._proxies:
-            self._proxies[host] = requests.utils.get_environ_proxies(url)
-        return self._proxies[host]
+        found = self._proxies.get(url)  # pages of one list share their url (query apart)
+        if found is None:
+            host = urlsplit(url).netloc
+            found = self._proxies.get(host)
+            if found is None:
+                found = self._proxies[host] = requests.utils.get_environ_proxies(url)
+            if len(self._proxies) < 1024:
+                self._proxies[url] = found
+        return found
 
     def _send_once(self, request: HttpRequest, attempt: int) -> requests.Response:
         self._wait_for_gate()
