@@ -74,7 +74,15 @@ ALLOWED_FILTER_NAMES = (
     "relative_path",
 )
 _BLOCK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_PATH = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_?]*)*)\s*$")
+_DOTTED = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_?]*)*"
+_LITERAL = r"'[^'\\]*'|\"[^\"\\]*\"|-?\d+|true|false|none"
+_PATH = re.compile(rf"^\s*({_DOTTED})\s*$")
+_KEYWORDS = frozenset({"none", "None", "true", "True", "false", "False"})
+_RELATIVE = re.compile(rf"^\s*({_DOTTED})\s*\|\s*relative_path\s*$")
+_CHOICE = re.compile(
+    rf"^\s*(?P<then>{_LITERAL})\s+if\s+(?P<test>{_DOTTED})"
+    rf"(?:\s*==\s*(?P<equals>{_LITERAL}))?\s+else\s+(?P<else>{_LITERAL})\s*$"
+)
 
 
 def quote_path_value(value: Any) -> str:
@@ -110,14 +118,14 @@ def compile_template(source: str, *, url: bool = False) -> Template:
 
 
 def _compile_paths(source: str, url: bool) -> Callable[[Mapping[str, Any]], Any] | None:
-    """Templates made only of ``{{ a.b }}`` paths, without jinja; None for anything else."""
+    """Templates made only of simple expressions, without jinja; None for anything else."""
     if "{%" in source or "{#" in source:
         return None
-    pieces = _BLOCK.split(source)  # text, path, text, path, ..., text
-    paths = pieces[1::2]
-    if not paths or not all(_PATH.match(path) for path in paths):
+    pieces = _BLOCK.split(source)  # text, expression, text, expression, ..., text
+    found = [_simple_expression(inner, source) for inner in pieces[1::2]]
+    getters = [getter for getter in found if getter is not None]
+    if not getters or len(getters) != len(found):
         return None
-    getters = [_path_getter(path.strip(), source) for path in paths]
     if len(getters) == 1 and not url and not pieces[0].strip() and not pieces[2].strip():
         return getters[0]
     texts = pieces[0::2]
@@ -131,6 +139,39 @@ def _compile_paths(source: str, url: bool) -> Callable[[Mapping[str, Any]], Any]
         return "".join(out)
 
     return render
+
+
+def _simple_expression(inner: str, source: str) -> Callable[[Mapping[str, Any]], Any] | None:
+    """The three forms the module files use, evaluated as Jinja would; None for others:
+    ``a.b``, ``a.b | relative_path`` and ``'x' if a.b [== 'y'] else none``."""
+    path = _PATH.match(inner)
+    if path and path.group(1) in _KEYWORDS:  # a literal, not a variable: leave it to jinja
+        return None
+    if path:
+        return _path_getter(path.group(1), source)
+    filtered = _RELATIVE.match(inner)
+    if filtered:
+        getter = _path_getter(filtered.group(1), source)
+        return lambda context: relative_path(getter(context))
+    choice = _CHOICE.match(inner)
+    if not choice:
+        return None
+    test = _path_getter(choice["test"], source)
+    then, otherwise = _literal(choice["then"]), _literal(choice["else"])
+    if choice["equals"] is None:
+        return lambda context: then if test(context) else otherwise
+    expected = _literal(choice["equals"])
+    return lambda context: then if test(context) == expected else otherwise
+
+
+def _literal(text: str) -> Any:
+    if text == "none":
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    if text[0] in "'\"":
+        return text[1:-1]
+    return int(text)
 
 
 def _path_getter(path: str, source: str) -> Callable[[Mapping[str, Any]], Any]:

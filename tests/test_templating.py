@@ -78,3 +78,32 @@ def test_references_name_each_root_and_first_attribute() -> None:
         ("item", "b"),
     }
     assert filters == ["default"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ parameters.v }}",
+        "v={{ parameters.v }}",
+        "{{ 'date' if parameters.v == 'date' else none }}",
+        "{{ 'all' if parameters.v else none }}",
+        "{{ 1 if parameters.v == 2 else 'no' }}",
+    ],
+)
+@pytest.mark.parametrize("value", [None, True, False, 0, 2, "", "date", "name", [], {"a": 1}])
+def test_the_fast_path_gives_what_jinja_gives(source: str, value: object) -> None:
+    from runtime.jinja_engine import compile_jinja
+    from runtime.templating import compile_template
+
+    context = {"parameters": {"v": value}}
+    assert compile_template(source).evaluate(context) == compile_jinja(source, False)(context)
+
+
+def test_a_relative_path_through_the_fast_path_is_still_checked() -> None:
+    with pytest.raises(InputError, match="must not be an absolute URL"):
+        render_value("{{ parameters.url | relative_path }}", {"parameters": {"url": "//x.io"}})
+
+
+def test_keywords_are_literals_not_variables() -> None:
+    assert render_value("{{ none }}", {}) is None
+    assert render_value("{{ true }}", {}) is True
