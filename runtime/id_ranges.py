@@ -32,9 +32,6 @@ class IdRanges:
         index = bisect_right(self._starts, value) - 1
         return index >= 0 and value <= self._ends[index]
 
-    def __len__(self) -> int:
-        return len(self._starts)
-
     def pairs(self) -> list[list[int]]:
         return [[start, end] for start, end in zip(self._starts, self._ends, strict=True)]
 

@@ -15,7 +15,6 @@ from typing import Any, NoReturn, Protocol, TypeVar
 from runtime.errors import DefinitionError, InputError, Issue, SourceLocation
 from runtime.source import Document, read_document
 from runtime.specs import (
-    ConnectionSpec,
     ConnectorSpec,
     ModuleSpec,
     RpcSpec,
@@ -212,7 +211,3 @@ def raise_unknown(kind: str, name: str, known: list[str], extra: str) -> NoRetur
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
     listing = "'connector modules' lists them" if kind == "module" else f"known: {', '.join(known)}"
     raise InputError(f"no {kind} named {name!r}{extra}{hint}; {listing}")
-
-
-def connection_for(connector: ConnectorSpec, spec: ModuleSpec | RpcSpec) -> ConnectionSpec:
-    return connector.connections[spec.connection]
