@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from runtime.connection import Connection, environment, open_connection, read_connection_values
+from runtime.connection import Connection, open_connection, read_connection_values
 from runtime.errors import ApiError, InputError
 from runtime.execution import RunContext, build_request, run_module, run_rpc
 from runtime.inputs import coerce_text, prepare_parameters
@@ -41,13 +42,12 @@ def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
 def validate(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     from runtime.validation import validate_connector
 
-    issues = validate_connector(root)
+    issues, connector = validate_connector(root)
     for issue in issues:
         print(issue)
-    if issues:
+    if connector is None:
         print(f"{len(issues)} problem{'s' if len(issues) != 1 else ''} found", file=sys.stderr)
         return 1
-    connector = load_connector(root)
     print(
         f"ok: {len(connector.modules)} modules, {len(connector.rpcs)} rpcs, "
         f"{len(connector.connections)} connection(s)",
@@ -144,7 +144,7 @@ def _poll(
 def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     connector, spec = load_rpc(root, options.rpc)
     parameters = _parameters(spec, options)
-    connection = _connect(connector, spec, options, redactor)
+    connection = _open(connector, spec.connection, options, redactor)
     return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))
 
 
@@ -231,15 +231,6 @@ def _json_parameters(text: str) -> dict[str, Any]:
     return value
 
 
-def _connect(
-    connector: ConnectorSpec,
-    spec: ModuleSpec | RpcSpec,
-    options: argparse.Namespace,
-    redactor: Redactor,
-) -> Connection:
-    return _open(connector, spec.connection, options, redactor)
-
-
 def _open(
     connector: ConnectorSpec,
     connection_id: str,
@@ -247,7 +238,7 @@ def _open(
     redactor: Redactor,
     need_token: bool = True,
 ) -> Connection:
-    env = environment()
+    env = os.environ
     values = read_connection_values(options.connection, env)
     redactor.add(
         str(values.get(name, "")) for name in connector.connections[connection_id].secret_names

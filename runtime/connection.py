@@ -7,7 +7,6 @@ send the token to another host. ``--base-url`` swaps only scheme, host and port
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -129,7 +128,3 @@ def open_connection(
         username=str(render_value(spec.username, context)),
         password=str(render_value(spec.password, context)),
     )
-
-
-def environment() -> Mapping[str, str]:
-    return os.environ

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import requests
 
@@ -88,7 +87,7 @@ class RequestsTransport:
     ) -> None:
         self._session = session or requests.Session()
         # requests would read proxy settings from the environment on every request (a third
-        # of the time of a fast read); they are read once per host instead (_proxies_for),
+        # of the time of a fast read); they are read once per URL instead (_proxies_for),
         # and the CA bundle once here. .netrc never applies: auth is always set.
         self._session.trust_env = False
         self._verify: bool | str = (
@@ -132,14 +131,12 @@ class RequestsTransport:
             self._retry.sleep(pause)
 
     def _proxies_for(self, url: str) -> dict[str, str]:
-        """HTTP(S)_PROXY / NO_PROXY from the environment, looked up once per host."""
-        found = self._proxies.get(url)  # pages of one list share their url (query apart)
+        """HTTP(S)_PROXY / NO_PROXY from the environment, looked up once per URL: the pages
+        of one list share theirs (the query travels apart)."""
+        found = self._proxies.get(url)
         if found is None:
-            host = urlsplit(url).netloc
-            found = self._proxies.get(host)
-            if found is None:
-                found = self._proxies[host] = requests.utils.get_environ_proxies(url)
-            if len(self._proxies) < 1024:
+            found = requests.utils.get_environ_proxies(url)
+            if len(self._proxies) < 1024:  # bounded: ids in paths make URLs many
                 self._proxies[url] = found
         return found
 

@@ -18,26 +18,31 @@ from jsonschema import Draft202012Validator, SchemaError
 from runtime.errors import Issue, suggest
 from runtime.loader import LoadedFiles, build_connector, read_files
 from runtime.source import Document, PathParts
+from runtime.specs import ConnectorSpec
 from runtime.template_check import check_templates, strings_under, value_at
 
 REQUEST_ROOTS = frozenset({"parameters", "connection"})
 
 
-def validate_connector(root: Path) -> list[Issue]:
+def validate_connector(root: Path) -> tuple[list[Issue], ConnectorSpec | None]:
+    """Every issue, sorted; and the connector when there is none."""
     files = read_files(root)
     issues = list(files.issues)
     issues.extend(_cross_file(files))
-    if not issues:  # only a sound connector can be translated: every template must export
-        issues.extend(_export_issues(files))
-    return sorted(set(issues), key=Issue.sort_key)
+    if issues:
+        return sorted(set(issues), key=Issue.sort_key), None
+    connector = build_connector(files)
+    # Only a sound connector can be translated: every template must export.
+    issues = _export_issues(files, connector)
+    return sorted(set(issues), key=Issue.sort_key), None if issues else connector
 
 
-def _export_issues(files: LoadedFiles) -> list[Issue]:
+def _export_issues(files: LoadedFiles, connector: ConnectorSpec) -> list[Issue]:
     """What the Make export cannot translate, located like every other issue."""
     from runtime.exporter import ExportError, build_app
 
     try:
-        build_app(build_connector(files))
+        build_app(connector)
     except ExportError as error:
         documents = {document.file: document for _, document in files.documents()}
         return [_locate(issue, documents) for issue in error.issues]
@@ -160,7 +165,7 @@ def _check_callable(
             f"no connection named {data['connection']!r}",
             suggest(data["connection"], connections),
         )
-    yield from _check_schema(document, ("input",))
+    yield from _check_patterns(document, ("input",))
     properties = _properties(document)
     for name, field in properties.items():
         rpc = field.get("x-rpc")
@@ -223,7 +228,7 @@ def _check_module(document: Document) -> Iterator[Issue]:
     )
     yield from check_templates(document, ("response", "limit"), {"parameters"}, properties, set())
     yield from _check_trigger(document)
-    yield from _check_schema(document, ("output",))
+    yield from _check_patterns(document, ("output",))
     yield from _check_sample(document)
 
 
@@ -244,7 +249,7 @@ def _check_trigger(document: Document) -> Iterator[Issue]:
         )
 
 
-def _check_schema(document: Document, parts: PathParts) -> Iterator[Issue]:
+def _check_patterns(document: Document, parts: PathParts) -> Iterator[Issue]:
     """The definition schema already allows only well-formed keywords (common.schema.json
     field_schema), which is far cheaper than the 2020-12 metaschema; what it cannot see is
     whether each ``pattern`` is a regular expression."""

@@ -8,6 +8,8 @@ import selectors
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -16,9 +18,13 @@ REPO = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^Clientary sandbox listening on (http://127\.0\.0\.1:\d+) \(token: (\S+)\)$")
 
 
-def spawn(*args: str, via: tuple[str, ...] = ("clientary_sandbox",)) -> subprocess.Popen[str]:
+@contextmanager
+def spawn(
+    *args: str, via: tuple[str, ...] = ("clientary_sandbox",)
+) -> Iterator[subprocess.Popen[str]]:
+    """The sandbox as a subprocess; killed on the way out if the test left it running."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", *via, *args],
         cwd=REPO,
         env=env,
@@ -26,6 +32,12 @@ def spawn(*args: str, via: tuple[str, ...] = ("clientary_sandbox",)) -> subproce
         stderr=subprocess.PIPE,
         text=True,
     )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
 
 
 def first_line(proc: subprocess.Popen[str], timeout: float = 10) -> str:
@@ -37,8 +49,7 @@ def first_line(proc: subprocess.Popen[str], timeout: float = 10) -> str:
 
 
 def test_serves_and_stops_on_sigterm() -> None:
-    proc = spawn("--port", "0", "--seed", "2", "--plan-limit", "clients=5", "leads=3")
-    try:
+    with spawn("--port", "0", "--seed", "2", "--plan-limit", "clients=5", "leads=3") as proc:
         match = LINE.match(first_line(proc))
         assert match, "unexpected startup line"
         url, token = match.groups()
@@ -56,40 +67,25 @@ def test_serves_and_stops_on_sigterm() -> None:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=5) == 0
         assert proc.stdout is not None and proc.stdout.read() == ""  # exactly one line
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def test_sigint_exits_0() -> None:
-    proc = spawn("--token", "tok-1")
-    try:
+    with spawn("--token", "tok-1") as proc:
         assert first_line(proc).endswith("(token: tok-1)")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=5) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def test_non_loopback_host_refused() -> None:
-    proc = spawn("--host", "0.0.0.0", "--port", "0")
-    try:
+    with spawn("--host", "0.0.0.0", "--port", "0") as proc:
         _, err = proc.communicate(timeout=10)
         assert proc.returncode == 2
         lines = err.strip().splitlines()
         assert len(lines) == 1 and "non-loopback" in lines[0] and "--allow-remote" in lines[0]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def test_connector_sandbox_is_the_same_command() -> None:
-    proc = spawn("--port", "0", "--token", "t0k3n-for-tests", via=("runtime", "sandbox"))
-    try:
+    with spawn("--port", "0", "--token", "t0k3n-for-tests", via=("runtime", "sandbox")) as proc:
         match = LINE.match(first_line(proc))
         assert match, "unexpected startup line"
         url, token = match.groups()
@@ -97,7 +93,3 @@ def test_connector_sandbox_is_the_same_command() -> None:
         assert resp.status_code == 200
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=5) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=5)
