@@ -21,6 +21,7 @@ _EXPORTS = {
     "InputError": "runtime.errors",
     "RunContext": "runtime.execution",
     "run_module": "runtime.execution",
+    "run_module_pages": "runtime.execution",
     "run_rpc": "runtime.execution",
     "prepare_parameters": "runtime.inputs",
     "load_connector": "runtime.loader",

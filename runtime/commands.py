@@ -1,26 +1,27 @@
-"""One function per CLI command; each returns the exit code."""
+"""One function per CLI command; each returns the exit code.
+
+Modules only some commands need are imported inside them: a search run should not
+pay for the trigger state or the exporter.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import shutil
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from runtime.connection import Connection, open_connection, read_connection_values
 from runtime.errors import ApiError, InputError
-from runtime.execution import RunContext, build_request, run_module, run_rpc
+from runtime.execution import RunContext, build_request, run_module_pages, run_rpc
 from runtime.inputs import coerce_text, prepare_parameters
 from runtime.loader import default_root, load_connections, load_connector, load_for_run, load_rpc
 from runtime.output import JsonLinesWriter, LoggingTransport, describe_module, request_preview
-from runtime.polling import Start, poll
 from runtime.redaction import Redactor
 from runtime.specs import ConnectorSpec, ModuleSpec, RpcSpec
-from runtime.state import DEFAULT_STATE_DIR, StateStore
 from runtime.transport import RequestsTransport, RetryPolicy, Transport
 
 
@@ -104,7 +105,7 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
             raise InputError(
                 "--limit and --start are for trigger modules; searches take --param limit=N"
             )
-        return _write(redactor, run_module(spec, parameters, context))
+        return _write_pages(redactor, run_module_pages(spec, parameters, context))
     return _poll(spec, parameters, context, options, redactor)
 
 
@@ -115,6 +116,9 @@ def _poll(
     options: argparse.Namespace,
     redactor: Redactor,
 ) -> int:
+    from runtime.polling import Start, poll
+    from runtime.state import DEFAULT_STATE_DIR, StateStore
+
     if options.limit is not None and options.limit < 1:
         raise InputError(f"--limit: expected a whole number of at least 1; got {options.limit}")
     store = StateStore(Path(options.state_dir or DEFAULT_STATE_DIR))
@@ -149,6 +153,8 @@ def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
 
 
 def export(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    import shutil
+
     from runtime.exporter import export_app
 
     out = Path(options.out)
@@ -191,6 +197,8 @@ def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
 
 
 def state(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    from runtime.state import DEFAULT_STATE_DIR, StateStore
+
     connector, spec = load_for_run(root, options.module)
     connection = _open(connector, spec.connection, options, redactor, need_token=False)
     store = StateStore(Path(options.state_dir or DEFAULT_STATE_DIR))
@@ -265,6 +273,16 @@ def _context(
     if options is not None and getattr(options, "verbose", False):
         transport = LoggingTransport(transport)
     return RunContext(connector, connection, transport)
+
+
+def _write_pages(redactor: Redactor, pages: Iterable[Sequence[Mapping[str, Any]]]) -> int:
+    writer = JsonLinesWriter(sys.stdout, redactor)
+    try:
+        for bundles in pages:
+            writer.write_all(bundles)
+    finally:  # what came before an error is still handed out
+        writer.flush()
+    return 0
 
 
 def _write(redactor: Redactor, bundles: Iterable[Mapping[str, Any]]) -> int:

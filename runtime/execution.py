@@ -53,9 +53,17 @@ def run_module(
     module: ModuleSpec, parameters: Mapping[str, Any], run: RunContext
 ) -> Iterator[Bundle]:
     """The module's output bundles; list modules stream them page by page."""
+    return chain.from_iterable(run_module_pages(module, parameters, run))
+
+
+def run_module_pages(
+    module: ModuleSpec, parameters: Mapping[str, Any], run: RunContext
+) -> Iterator[list[Bundle]]:
+    """The same bundles a page at a time (an action's one bundle is a page of one): a
+    consumer that handles whole lists, like the CLI's writer, skips a call per record."""
     request = build_request(module, parameters, run)
     if module.response.iterate is None:
-        yield _action_output(module, parameters, run.send(request))
+        yield [_action_output(module, parameters, run.send(request))]
         return
     limit = resolve_limit(module.response.limit, parameters)
     pages = iter_pages(
@@ -67,8 +75,16 @@ def run_module(
         concurrency=run.connector.base.concurrency,
         wanted=limit,
     )
-    records = chain.from_iterable(pages)
-    yield from records if limit is None else islice(records, limit)
+    if limit is None:
+        yield from pages
+        return
+    remaining = limit
+    for records in pages:
+        if len(records) >= remaining:
+            yield records[:remaining]
+            return  # without asking for the next page
+        remaining -= len(records)
+        yield records
 
 
 def _action_output(

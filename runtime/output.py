@@ -6,7 +6,7 @@ import json
 import json.encoder
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from runtime.field_text import field_help, field_type
@@ -15,7 +15,7 @@ from runtime.specs import ModuleSpec
 from runtime.transport import HttpRequest, HttpResponse, Transport
 
 
-def _compact_encoder() -> Callable[[Any], str]:
+def _stdlib_encoder() -> Callable[[Any], str]:
     """Compact JSON for one bundle. json.dumps builds a new C encoder on every call, which
     costs as much as the encoding of a small record; this one is built once."""
     fallback = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -34,7 +34,39 @@ def _compact_encoder() -> Callable[[Any], str]:
     return lambda value: "".join(encode_chunks(value, 0))
 
 
-_encode = _compact_encoder()
+encode_line = _stdlib_encoder()
+
+
+def _encode_lines_stdlib(bundles: Sequence[Any]) -> str:
+    return "\n".join(map(encode_line, bundles))
+
+
+def _orjson_page_encoder() -> Callable[[Sequence[Any]], str] | None:
+    """A page of bundles as JSON lines through orjson, which encodes about eight times
+    faster than the standard library: at 30,000 records that is most of what the CLI
+    costs over a bare read. Without orjson installed, None (the stdlib path is used).
+
+    orjson refuses what it cannot write exactly (integers beyond 64 bits, lone
+    surrogates, non-string keys, sets); such a page is encoded by the stdlib instead,
+    so a line differs from json.dumps only in the spelling of a float (1e-07 vs 1e-7,
+    the same number) and in NaN/Infinity, which are not JSON and come out as null.
+    """
+    try:
+        import orjson
+    except ImportError:
+        return None
+    dumps, failed = orjson.dumps, orjson.JSONEncodeError
+
+    def encode_page(bundles: Sequence[Any]) -> str:
+        try:
+            return b"\n".join(map(dumps, bundles)).decode()
+        except failed:
+            return _encode_lines_stdlib(bundles)
+
+    return encode_page
+
+
+encode_lines: Callable[[Sequence[Any]], str] = _orjson_page_encoder() or _encode_lines_stdlib
 
 
 class JsonLinesWriter:
@@ -44,27 +76,35 @@ class JsonLinesWriter:
     line); ``flush`` writes what is left and flushes the stream.
     """
 
-    BATCH = 256
+    BATCH = 256  # lines
 
     def __init__(self, stream: TextIO, redactor: Redactor) -> None:
         self._stream = stream
         self._redactor = redactor
-        self._lines: list[str] = []
+        self._chunks: list[str] = []  # each one line or more, without the final newline
+        self._pending = 0  # lines in _chunks
 
     def write(self, bundle: Mapping[str, Any]) -> None:
-        self._lines.append(_encode(bundle))
-        if len(self._lines) >= self.BATCH:
-            self._write_batch()
+        self.write_all((bundle,))
+
+    def write_all(self, bundles: Sequence[Mapping[str, Any]]) -> None:
+        """A page of bundles at once: one call for the page, not one per bundle."""
+        if bundles:
+            self._chunks.append(encode_lines(bundles))
+            self._pending += len(bundles)
+            if self._pending >= self.BATCH:
+                self._write_batch()
 
     def flush(self) -> None:
         self._write_batch()
         self._stream.flush()
 
     def _write_batch(self) -> None:
-        if self._lines:
-            self._lines.append("")
-            self._stream.write(self._redactor.text("\n".join(self._lines)))
-            self._lines.clear()
+        if self._chunks:
+            self._chunks.append("")
+            self._stream.write(self._redactor.text("\n".join(self._chunks)))
+            self._chunks.clear()
+            self._pending = 0
 
 
 class LoggingTransport:

@@ -28,6 +28,7 @@ from runtime.specs import PaginationSpec
 from runtime.transport import HttpRequest
 
 FetchBody = Callable[[HttpRequest], Any]
+_PLAIN_KEY_TYPES = frozenset({int, str})
 
 
 def iter_pages(
@@ -157,7 +158,7 @@ def _keys(records: list[Any], record_key: str | None, identity: Callable[[Any], 
         except (KeyError, TypeError, IndexError):  # a record without the key, or not a mapping
             pass
         else:
-            if all(type(key) is int or type(key) is str for key in keys):
+            if set(map(type, keys)) <= _PLAIN_KEY_TYPES:  # not bool, not a nested value
                 return keys
     return {identity(record) for record in records}
 

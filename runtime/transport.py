@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import requests
 
@@ -146,13 +147,15 @@ class RequestsTransport:
             return self._session.request(
                 request.method,
                 request.url,
-                params=list(request.query),
+                # Encoded here: requests checks a list of pairs against two runtime
+                # Protocols per request, which a string skips (same URL either way).
+                params=urlencode(request.query),
                 headers=dict(request.headers),
                 json=request.body if request.body is not None else None,
                 timeout=self._timeout,
                 allow_redirects=False,
                 verify=self._verify,
-                proxies=self._proxies_for(request.url),
+                proxies=self._proxies_for(request.url) or None,  # None: no merging
             )
         except requests.exceptions.ConnectTimeout:
             return self._retry_or_raise(request, attempt, "could not connect in time", sent=False)

@@ -71,6 +71,29 @@ def test_the_limit_stops_reading_pages(cli: Callable[..., CliResult]) -> None:
     assert len(responses.calls) == 1
 
 
+@pytest.mark.parametrize(
+    ("limit", "ids", "pages_read"), [(3, [1, 2, 3], 1), (5, [1, 2, 3, 4, 5], 2)]
+)
+@responses.activate
+def test_a_limit_on_a_page_boundary_reads_no_further_page(
+    cli: Callable[..., CliResult], limit: int, ids: list[int], pages_read: int
+) -> None:
+    responses.add(
+        "GET", CLIENTS, json=_page(1, 50, [1, 2, 3]), match=[matchers.query_param_matcher({})]
+    )
+    for number in (2, 3):
+        page_ids = [3 * number - 2, 3 * number - 1, 3 * number]
+        responses.add(
+            "GET",
+            CLIENTS,
+            json=_page(number, 50, page_ids),
+            match=[matchers.query_param_matcher({"page": str(number)})],
+        )
+    result = cli("run", "search_clients", "--param", f"limit={limit}")
+    assert [bundle["id"] for bundle in result.lines()] == ids
+    assert len(responses.calls) == pages_read
+
+
 @responses.activate
 def test_a_server_that_repeats_a_page_gets_a_clear_error_not_a_loop(
     cli: Callable[..., CliResult],
