@@ -222,6 +222,11 @@ def checks_table(checks: Sequence[Check], results: Results) -> list[str]:
         f"| trigger poll wall / raw one-page cold run (info) | {_fmt(trigger, 2)} | — | — | "
         "trigger_poll wall / raw_1page wall |"
     )
+    stdlib = ratio(results, "cli_30k_stdlib", "raw_30k", _wall)[0]
+    rows.append(
+        f"| CLI with the stdlib JSON encoder / raw, 30,000 records (info) | {_fmt(stdlib, 2)} "
+        "| — | — | cli_30k_stdlib wall / raw_30k wall |"
+    )
     return rows
 
 
@@ -231,6 +236,7 @@ def paired_table(results: Results) -> list[str]:
         ("api_30k", "raw_30k", _read, "in-process read s"),
         ("cli_30k", "raw_30k", _wall, "wall"),
         ("cli_30k", "raw_30k", _rss, "peak RSS"),
+        ("cli_30k_stdlib", "raw_30k", _wall, "wall"),
         ("cli_1page", "raw_1page", _wall, "wall"),
         ("cli_help", "import_requests", _wall, "wall"),
         ("cli_validate", "import_requests", _wall, "wall"),
@@ -259,7 +265,17 @@ def machine_lines() -> list[str]:
         f"- platform: {platform.platform()}",
         f"- CPU: {cpu_model()}, {os.cpu_count()} cores",
         f"- Python: {platform.python_version()} ({platform.python_implementation()})",
+        f"- JSON lines encoder of the CLI: {_json_encoder()}",
     ]
+
+
+def _json_encoder() -> str:
+    try:
+        from importlib.metadata import version
+
+        return f"orjson {version('orjson')} (stdlib json where orjson refuses a value)"
+    except ImportError:
+        return "stdlib json (orjson is not installed)"
 
 
 def render(

@@ -89,6 +89,7 @@ def build_cases() -> list[list[Case]]:
     """Groups of cases; the first of each group is its baseline. Groups run interleaved."""
     py, cli = _python(), _connector()
     raw, api = str(BENCH / "raw_loop.py"), str(BENCH / "api_read.py")
+    stdlib_cli = str(BENCH / "cli_stdlib_json.py")
     search = (cli, "run", "search_clients", "--base-url", "{url}", "--param")
     return [
         [
@@ -112,6 +113,13 @@ def build_cases() -> list[list[Case]]:
                 "cli_30k",
                 "connector run search_clients limit=30000",
                 (*search, "limit=30000"),
+                MAIN,
+                30_000,
+            ),
+            Case(
+                "cli_30k_stdlib",
+                "the same with orjson hidden (stdlib JSON encoder)",
+                (py, stdlib_cli, *search[1:], "limit=30000"),
                 MAIN,
                 30_000,
             ),
