@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import resource
 import time
 from pathlib import Path
-from typing import Any
 
 from runtime.connection import open_connection
 from runtime.execution import RunContext, run_module
@@ -39,11 +37,7 @@ def main() -> None:
         connector.base.timeout_seconds,
         RetryPolicy(connector.base.max_retries, connector.base.max_retry_wait_seconds),
     )
-    extra: dict[str, Any] = {}
-    fields = {field.name for field in dataclasses.fields(RunContext)}
-    if "concurrency" in fields:  # a newer runtime: use what connector.yaml declares
-        extra["concurrency"] = getattr(connector.base, "concurrency", 1)
-    context = RunContext(connector, connection, transport, **extra)
+    context = RunContext(connector, connection, transport)
     parameters = prepare_parameters(module.input, {"limit": options.limit})
     count = sum(1 for _ in run_module(module, parameters, context))
     transport.close()

@@ -130,7 +130,7 @@ def _poll(
         )
     start = Start.parse(options.start) if options.start else None
     result = poll(module, parameters, context, previous, limit=options.limit, start=start)
-    _write(redactor, result.bundles)
+    _write_pages(redactor, [result.bundles])
     sys.stdout.flush()  # the bundles are out before the state moves on
     store.save(result.state)
     if not previous.started and result.skipped == 0:
