@@ -286,10 +286,4 @@ def _write_pages(redactor: Redactor, pages: Iterable[Sequence[Mapping[str, Any]]
 
 
 def _write(redactor: Redactor, bundles: Iterable[Mapping[str, Any]]) -> int:
-    writer = JsonLinesWriter(sys.stdout, redactor)
-    try:
-        for bundle in bundles:
-            writer.write(bundle)
-    finally:  # what came before an error is still handed out
-        writer.flush()
-    return 0
+    return _write_pages(redactor, ((bundle,) for bundle in bundles))
