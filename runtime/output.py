@@ -34,11 +34,11 @@ def _stdlib_encoder() -> Callable[[Any], str]:
     return lambda value: "".join(encode_chunks(value, 0))
 
 
-encode_line = _stdlib_encoder()
+_encode_line = _stdlib_encoder()
 
 
 def _encode_lines_stdlib(bundles: Sequence[Any]) -> str:
-    return "\n".join(map(encode_line, bundles))
+    return "\n".join(map(_encode_line, bundles))
 
 
 def _orjson_page_encoder() -> Callable[[Sequence[Any]], str] | None:
