@@ -22,6 +22,7 @@ examples:
   connector run create_client --param name=ACME --dry-run
   connector run search_clients --param limit=25 --base-url http://127.0.0.1:8080
   connector run watch_new_invoices --start all --limit 10
+  connector run search_invoices --param limit=200 --check-output
   connector rpc list_clients
   connector sandbox --seed 25
   connector export --out build/make-app
@@ -62,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit", type=int, help="triggers: most bundles this run (the rest come next run)"
     )
     run.add_argument("--state-dir", help="where trigger state is kept (default: .connector-state)")
+    run.add_argument(
+        "--check-output",
+        action="store_true",
+        help="compare every bundle with the module's output schema; report the differences "
+        "on stderr and exit 1 if a bundle breaks it",
+    )
 
     rpc = commands.add_parser("rpc", help="the options of a drop-down, as {label, value} lines")
     rpc.add_argument("rpc")

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runtime.connection import Connection, open_connection, read_connection_values
 from runtime.errors import ApiError, InputError
@@ -23,6 +23,9 @@ from runtime.output import JsonLinesWriter, LoggingTransport, describe_module, r
 from runtime.redaction import Redactor
 from runtime.specs import ConnectorSpec, ModuleSpec, RpcSpec
 from runtime.transport import RequestsTransport, RetryPolicy, Transport
+
+if TYPE_CHECKING:
+    from runtime.output_check import OutputCheck
 
 
 def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
@@ -100,13 +103,25 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
         print(json.dumps(redactor.value(preview), indent=2))
         return 0
     context = _context(connector, connection, options)
+    check = None
+    if options.check_output:
+        from runtime.output_check import OutputCheck
+
+        check = OutputCheck(spec.output)
     if spec.kind != "trigger":
         if options.limit is not None or options.start is not None:
             raise InputError(
                 "--limit and --start are for trigger modules; searches take --param limit=N"
             )
-        return _write_pages(redactor, run_module_pages(spec, parameters, context))
-    return _poll(spec, parameters, context, options, redactor)
+        pages = run_module_pages(spec, parameters, context)
+        _write_pages(redactor, pages if check is None else check.check_pages(pages))
+    else:
+        _poll(spec, parameters, context, options, redactor, check)
+    if check is None:
+        return 0
+    for line in check.report(spec.id):
+        print(redactor.text(line), file=sys.stderr)
+    return 1 if check.failed else 0
 
 
 def _poll(
@@ -115,7 +130,8 @@ def _poll(
     context: RunContext,
     options: argparse.Namespace,
     redactor: Redactor,
-) -> int:
+    check: OutputCheck | None,
+) -> None:
     from runtime.polling import Start, poll
     from runtime.state import DEFAULT_STATE_DIR, StateStore
 
@@ -130,7 +146,8 @@ def _poll(
         )
     start = Start.parse(options.start) if options.start else None
     result = poll(module, parameters, context, previous, limit=options.limit, start=start)
-    _write_pages(redactor, [result.bundles])
+    pages = [result.bundles]
+    _write_pages(redactor, pages if check is None else check.check_pages(pages))
     sys.stdout.flush()  # the bundles are out before the state moves on
     store.save(result.state)
     if not previous.started and result.skipped == 0:
@@ -142,7 +159,6 @@ def _poll(
             "--start all",
             file=sys.stderr,
         )
-    return 0
 
 
 def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:

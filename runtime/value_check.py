@@ -30,12 +30,12 @@ def check_value(schema: Mapping[str, Any], value: Any, where: str) -> Iterator[s
     """Every way ``value`` fails ``schema``, as readable lines; nothing when it fits."""
     types = schema.get("type")
     if types is not None and not _has_type(value, types):
-        yield f"{where}: expected {_type_words(types)}; got {_show(value)}"
+        yield f"{where}: expected {_type_words(types)}; got {show_value(value)}"
         return
     if "enum" in schema and value not in schema["enum"]:
-        yield f"{where}: expected one of {_options(schema)}; got {_show(value)}"
+        yield f"{where}: expected one of {_options(schema)}; got {show_value(value)}"
     if "const" in schema and value != schema["const"]:
-        yield f"{where}: expected {schema['const']!r}; got {_show(value)}"
+        yield f"{where}: expected {schema['const']!r}; got {show_value(value)}"
     if isinstance(value, str):
         yield from _check_text(schema, value, where)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -59,14 +59,15 @@ def _has_type(value: Any, types: str | list[str]) -> bool:
 
 def _check_text(schema: Mapping[str, Any], value: str, where: str) -> Iterator[str]:
     if "minLength" in schema and len(value) < schema["minLength"]:
-        yield f"{where}: expected at least {schema['minLength']} character(s); got {_show(value)}"
+        shown = show_value(value)
+        yield f"{where}: expected at least {schema['minLength']} character(s); got {shown}"
     if "maxLength" in schema and len(value) > schema["maxLength"]:
         yield f"{where}: expected at most {schema['maxLength']} characters; got {len(value)}"
     if "pattern" in schema and not _regex(schema["pattern"]).search(value):
-        yield f"{where}: expected text matching {schema['pattern']}; got {_show(value)}"
+        yield f"{where}: expected text matching {schema['pattern']}; got {show_value(value)}"
     problem = _format_problem(schema.get("format"), value)
     if problem:
-        yield f"{where}: expected {problem}; got {_show(value)}"
+        yield f"{where}: expected {problem}; got {show_value(value)}"
 
 
 def _check_number(schema: Mapping[str, Any], value: float, where: str) -> Iterator[str]:
@@ -134,7 +135,8 @@ def _as_list(types: Any) -> list[str]:
     return [types] if isinstance(types, str) else list(types)
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as JSON, cut to 60 characters: how a message shows what it got."""
     text = json.dumps(value, default=str, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
 
