@@ -92,6 +92,10 @@ def main() -> int:
         )
         step.run("Fill a client drop-down (an RPC)", ["rpc", "list_clients"])
         step.run(
+            "Compare what a search returns with its output schema (--check-output)",
+            ["run", "search_clients", "--check-output"],
+        )
+        step.run(
             "See a request without sending it (--dry-run, token masked)",
             [
                 "run",

@@ -22,5 +22,6 @@ def test_the_guided_scenario_runs_and_stops_its_sandbox() -> None:
     assert "2. Create a client" in out and '"name": "Acme Corp"' in out
     assert '"title": "Design workshop"' in out  # the invoice with its two items
     assert '"label": "Acme Corp (ACME-1)"' in out  # the RPC
+    assert "(stderr) check-output: search_clients: 1 bundle(s): 0 problem(s)" in out
     assert "Poll again: nothing new\n   $ connector run watch_new_invoices" in out
     assert out.rstrip().endswith(".venv/bin/connector modules")
