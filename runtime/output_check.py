@@ -94,8 +94,8 @@ class OutputCheck:
                 if name in properties:
                     self._present.add(where)
                     self._walk(properties[name], item, where, out)
-                elif schema.get("additionalProperties", True) is not False:
-                    out.setdefault(where, item)  # (False: check_value reports it already)
+                elif schema.get("additionalProperties", True) is True:  # else declared or
+                    out.setdefault(where, item)  # refused, and check_value has checked it
         elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
             if value:
                 self._present.add(f"{path}[]")

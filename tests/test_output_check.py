@@ -131,3 +131,15 @@ def test_without_the_flag_nothing_is_checked(cli: Callable[..., CliResult]) -> N
     )
     result = cli("run", "search_clients")
     assert (result.code, result.err) == (0, "")
+
+
+def test_a_closed_or_typed_object_reports_extra_fields_as_problems_only() -> None:
+    closed = OutputCheck({"type": "object", "properties": {}, "additionalProperties": False})
+    typed = OutputCheck(
+        {"type": "object", "properties": {}, "additionalProperties": {"type": "string"}}
+    )
+    for check in (closed, typed):
+        check.check({"extra": 1})
+        assert check.failed
+    assert closed.report("m")[1].startswith("  output.extra: unknown field")
+    assert typed.report("m")[1:] == ["  output.extra: expected string; got 1  (1 of 1)"]
