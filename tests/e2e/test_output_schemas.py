@@ -7,7 +7,6 @@ sandbox sends beyond the schema (created_at, ...) are notes, not failures.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from clientary_sandbox import Sandbox
 from runtime.loader import load_connector
 from tests.conftest import CANARY_TOKEN
-from tests.e2e.steps import Connector
+from tests.e2e.steps import Connector, api_call
 
 ROOT = Path(__file__).resolve().parents[2]
 LIST_MODULES = sorted(
@@ -32,16 +31,10 @@ def sandbox() -> Iterator[Sandbox]:  # replaces the empty one of conftest.py
         yield server
 
 
-def _record_a_payment(connector: Connector) -> None:
-    body = {"payment": {"amount": 10, "note": "check", "received_on": "2024-03-01"}}
-    params = {"method": "POST", "url": "/invoices/1/payments", "body": body}
-    result = connector("run", "make_api_call", "--params", json.dumps(params))
-    assert result.code == 0, result.err
-
-
 @pytest.mark.parametrize(("module_id", "kind"), LIST_MODULES)
 def test_the_bundles_fit_the_output_schema(connector: Connector, module_id: str, kind: str) -> None:
-    _record_a_payment(connector)
+    payment = {"payment": {"amount": 10, "note": "check", "received_on": "2024-03-01"}}
+    api_call(connector, "POST", "/invoices/1/payments", payment)  # none are seeded
     start = ["--start", "all"] if kind == "trigger" else []
     result = connector("run", module_id, "--check-output", *start)
     assert result.code == 0, result.err
