@@ -88,3 +88,14 @@ def test_the_stdlib_case_really_runs_without_orjson() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_a_quick_run_leaves_the_committed_report_alone() -> None:
+    from bench.__main__ import OUTPUT, parse_arguments
+
+    assert OUTPUT == ROOT / "bench" / "results.md"
+    assert parse_arguments([]).output == OUTPUT
+    quick = parse_arguments(["--quick"])
+    assert quick.repeat == 2
+    assert quick.output == ROOT / "build" / "bench" / "results-quick.md"
+    assert parse_arguments(["--quick", "--output", "x.md"]).output == Path("x.md")
