@@ -133,23 +133,27 @@ def _poll(
     check: OutputCheck | None,
 ) -> None:
     from runtime.polling import Start, poll
-    from runtime.state import DEFAULT_STATE_DIR, StateStore
+    from runtime.state import DEFAULT_STATE_DIR, LOCK_WAIT_SECONDS, StateStore
 
     if options.limit is not None and options.limit < 1:
         raise InputError(f"--limit: expected a whole number of at least 1; got {options.limit}")
     store = StateStore(Path(options.state_dir or DEFAULT_STATE_DIR))
-    previous = store.load(module.id, context.connection.target)
-    if previous.started and options.start:
-        raise InputError(
-            f"--start applies to a first run; {module.id} has state already "
-            f"('connector state reset {module.id}' starts over)"
-        )
-    start = Start.parse(options.start) if options.start else None
-    result = poll(module, parameters, context, previous, limit=options.limit, start=start)
-    pages = [result.bundles]
-    _write_pages(redactor, pages if check is None else check.check_pages(pages))
-    sys.stdout.flush()  # the bundles are out before the state moves on
-    store.save(result.state)
+    target = context.connection.target
+    # Held from reading the state to committing the next one: a second run of this
+    # trigger waits, then refuses, and so never emits what this one emits.
+    with store.session(module.id, target, wait_seconds=LOCK_WAIT_SECONDS) as session:
+        previous = session.state
+        if previous.started and options.start:
+            raise InputError(
+                f"--start applies to a first run; {module.id} has state already "
+                f"('connector state reset {module.id}' starts over)"
+            )
+        start = Start.parse(options.start) if options.start else None
+        result = poll(module, parameters, context, previous, limit=options.limit, start=start)
+        pages = [result.bundles]
+        _write_pages(redactor, pages if check is None else check.check_pages(pages))
+        sys.stdout.flush()  # the bundles are out before the state moves on
+        session.commit(result.state)
     if not previous.started and result.skipped == 0:
         print("first run: watching from now on (there were no items yet)", file=sys.stderr)
     elif not previous.started and result.skipped is not None:
@@ -213,13 +217,18 @@ def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
 
 
 def state(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
-    from runtime.state import DEFAULT_STATE_DIR, StateStore
+    from runtime.state import DEFAULT_STATE_DIR, LOCK_WAIT_SECONDS, StateStore
 
     connector, spec = load_for_run(root, options.module)
+    if spec.trigger is None:
+        raise InputError(
+            f"state {options.action} {spec.id}: expected a trigger module; {spec.id} is a "
+            f"{spec.kind} module and keeps no state ('connector modules' lists the triggers)"
+        )
     connection = _open(connector, spec.connection, options, redactor, need_token=False)
     store = StateStore(Path(options.state_dir or DEFAULT_STATE_DIR))
     if options.action == "reset":
-        removed = store.reset(spec.id, connection.target)
+        removed = store.reset(spec.id, connection.target, wait_seconds=LOCK_WAIT_SECONDS)
         print(f"{spec.id}: state {'removed' if removed else 'was already empty'}", file=sys.stderr)
         return 0
     print(json.dumps(redactor.value(store.load(spec.id, connection.target).to_json()), indent=2))

@@ -29,8 +29,7 @@ from runtime.mapping import Bundle, compile_path, get_path, records_at
 from runtime.pagination import iter_pages
 from runtime.specs import ModuleSpec, TriggerSpec
 from runtime.state import TriggerState
-
-MAX_RANGES = 1000  # gaps beyond this many, the oldest first, are treated as done
+from runtime.state_check import MAX_RANGES
 
 
 @dataclass(frozen=True, slots=True)

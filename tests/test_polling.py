@@ -147,16 +147,31 @@ def test_state_saved_for_another_list_is_refused() -> None:
         poll(moved, {}, make_context(server), watch.state, limit=None)
 
 
+def saved_state(target: str, *, floor: int, seen: tuple[tuple[int, int], ...] = ()) -> TriggerState:
+    """A state as a finished poll of watch_new_clients leaves it."""
+    return TriggerState(
+        "watch_new_clients",
+        target,
+        identity="0123456789abcdef",
+        floor=floor,
+        seen=seen,
+        started_at="2026-01-02T03:04:05+00:00",
+        last_poll_at="2026-01-02T03:04:05+00:00",
+        runs=1,
+        emitted=sum(last - first + 1 for first, last in seen),
+    )
+
+
 def test_state_is_written_atomically_and_reloaded(tmp_path: Path) -> None:
     store = StateStore(tmp_path)
-    state = TriggerState(
-        "watch_new_clients", "https://acme.clientary.com/api/v2", "abc", 3, ((5, 9),)
-    )
+    state = saved_state("https://acme.clientary.com/api/v2", floor=3, seen=((5, 9),))
     path = store.save(state)
     assert store.load(state.module, state.target) == state
-    assert [p.name for p in path.parent.iterdir()] == [
-        "watch_new_clients.json"
-    ]  # no temp file left
+    # no temp file left; the lock file stays (it holds no data)
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "watch_new_clients.json",
+        "watch_new_clients.json.lock",
+    ]
 
 
 def test_damaged_state_is_a_clear_error(tmp_path: Path) -> None:
@@ -173,9 +188,7 @@ def test_state_show_prints_the_state_without_any_secret(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     store = StateStore(tmp_path / ".connector-state")
-    store.save(
-        TriggerState("watch_new_clients", "https://acme.clientary.com/api/v2", "x", 0, ((1, 4),))
-    )
+    store.save(saved_state("https://acme.clientary.com/api/v2", floor=0, seen=((1, 4),)))
     result = cli("state", "show", "watch_new_clients")
     assert result.code == 0
     assert (
