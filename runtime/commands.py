@@ -154,6 +154,12 @@ def _poll(
         _write_pages(redactor, pages if check is None else check.check_pages(pages))
         sys.stdout.flush()  # the bundles are out before the state moves on
         session.commit(result.state)
+    if result.pending:
+        print(
+            f"{module.id}: {len(result.bundles)} emitted, {result.pending} pending; they come "
+            "in the next runs",
+            file=sys.stderr,
+        )
     if not previous.started and result.skipped == 0:
         print("first run: watching from now on (there were no items yet)", file=sys.stderr)
     elif not previous.started and result.skipped is not None:

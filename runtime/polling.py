@@ -59,6 +59,7 @@ class PollResult:
     bundles: list[Bundle]
     state: TriggerState
     skipped: int | None = None  # existing items a first run treated as old, when known
+    pending: int = 0  # new items a limit held back: they come in the next runs
 
 
 def trigger_identity(module: ModuleSpec) -> str:
@@ -204,7 +205,7 @@ def _emit(
         runs=state.runs + 1,
         emitted=state.emitted + len(emitted),
     )
-    return PollResult(emitted, next_state)
+    return PollResult(emitted, next_state, pending=len(items) - len(emitted))
 
 
 def _day_of(value: Any) -> dt.date:

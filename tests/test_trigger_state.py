@@ -230,3 +230,15 @@ def test_store_refuses_a_state_it_could_not_load_again(tmp_path: Path) -> None:
     path.write_text("{}")
     with pytest.raises(StateError, match="missing field"):
         store.load(WATCH, "t")
+
+
+def test_a_limit_says_how_many_items_are_still_pending(
+    watch: Callable[..., CliResult], sandbox: Sandbox
+) -> None:
+    add_clients(sandbox, 7)
+    first = watch("--start", "all", "--limit", "5")
+    assert [b["id"] for b in first.lines()] == [1, 2, 3, 4, 5]
+    assert f"{WATCH}: 5 emitted, 2 pending; they come in the next runs" in first.err.splitlines()
+    rest = watch("--limit", "5")
+    assert [b["id"] for b in rest.lines()] == [6, 7]
+    assert "pending" not in rest.err
