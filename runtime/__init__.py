@@ -4,6 +4,9 @@ The public Python API is small; the CLI (``connector``) is built on it:
 
     from runtime import load_for_run, open_connection, RequestsTransport, RunContext, run_module
 
+``default_root()`` is where the definitions shipped with the runtime are, from any working
+directory: the checkout's top level, or the copy an installed wheel carries.
+
 Names are imported on first use, so ``connector --help`` does not pay for
 jinja2, jsonschema and requests.
 """
@@ -24,6 +27,7 @@ _EXPORTS = {
     "run_module_pages": "runtime.execution",
     "run_rpc": "runtime.execution",
     "prepare_parameters": "runtime.inputs",
+    "default_root": "runtime.loader",
     "load_connector": "runtime.loader",
     "load_for_run": "runtime.loader",
     "HttpRequest": "runtime.transport",

@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
 
-from runtime.errors import ConnectorError
+from runtime.errors import ConnectorError, DefinitionError, Issue, SourceLocation
 from runtime.redaction import Redactor
 
 EXAMPLES = """\
@@ -39,8 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--root", help="folder holding connector.yaml (default: this repository)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_global_options(parser, default=None)
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the package version and the definitions' app version and folder",
+    )
+    # not required=True: `connector --version` needs no command (main checks for one)
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
 
     commands.add_parser("validate", help="check every definition file; list every problem")
     listing = commands.add_parser("modules", help="list the modules: id, kind, label")
@@ -87,10 +96,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_arguments(state)
 
     sandbox = commands.add_parser(
-        "sandbox", help="serve the embedded Clientary sandbox", add_help=False
+        "sandbox", help="serve the embedded Clientary sandbox", add_help=False, globals_=False
     )
     sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER)
     return parser
+
+
+class _Commands:
+    """The subparsers, each also taking the global options, so they go either side of it."""
+
+    def __init__(self, action: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        self._action = action
+
+    def add_parser(
+        self, name: str, *, globals_: bool = True, **kwargs: Any
+    ) -> argparse.ArgumentParser:
+        parser = self._action.add_parser(name, **kwargs)
+        if globals_:
+            # SUPPRESS: a subcommand's own default would overwrite a value given before it
+            _add_global_options(parser, default=argparse.SUPPRESS)
+        return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, default: str | None) -> None:
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        default=default,
+        help="folder holding connector.yaml (default: the definitions the connector comes "
+        "with; --version shows where)",
+    )
 
 
 def _add_call_arguments(parser: argparse.ArgumentParser) -> None:
@@ -118,13 +153,19 @@ def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["sandbox"]:  # the sandbox has its own options and --help
+    sandbox_arguments = _sandbox_arguments(arguments)
+    if sandbox_arguments is not None:  # the sandbox has its own options and --help
         from clientary_sandbox.cli import main as sandbox_main
 
-        return sandbox_main(arguments[1:])
-    options = build_parser().parse_args(arguments)
+        return sandbox_main(sandbox_arguments)
+    parser = build_parser()
+    options = parser.parse_args(arguments)
+    if not options.version and options.command is None:
+        parser.error("the following arguments are required: COMMAND")
     redactor = Redactor()
     try:
+        if options.version:
+            return _show_version(_root(options))
         from runtime import commands
 
         return commands.dispatch(options, redactor)
@@ -138,3 +179,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
         sys.stderr.close()
         return 0
+
+
+def _sandbox_arguments(arguments: list[str]) -> list[str] | None:
+    """The sandbox's own arguments when the command is ``sandbox``, after any global --root.
+
+    argparse would hand the sandbox only what it did not take itself (REMAINDER after
+    options is unreliable), so the sandbox's command line is split off before parsing.
+    """
+    index = 0
+    while index < len(arguments) and arguments[index].startswith("--root"):
+        index += 1 if arguments[index].startswith("--root=") else 2
+    return arguments[index + 1 :] if arguments[index : index + 1] == ["sandbox"] else None
+
+
+def _root(options: argparse.Namespace) -> Path:
+    from runtime.loader import default_root
+
+    return Path(options.root) if options.root else default_root()
+
+
+def _show_version(root: Path) -> int:
+    """``connector X.Y.Z (NAME app version N, definitions: FOLDER)``: what runs on what."""
+    from runtime.source import read_document
+
+    try:
+        package = version("clientary-connector")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        package = "unknown"
+    shown = root.resolve()
+    if (root / "connector.yaml").is_file():
+        document, issues = read_document(root / "connector.yaml", "connector.yaml")
+    else:
+        document, issues = (
+            None,
+            [Issue(SourceLocation("connector.yaml"), f"no connector.yaml in {root}")],
+        )
+    data = document.data if document is not None else None
+    if not isinstance(data, dict):
+        print(f"connector {package} (definitions: {shown})")
+        raise DefinitionError(
+            issues or [Issue(SourceLocation("connector.yaml"), "expected a mapping at the top")]
+        )
+    app = f"{data.get('name', '?')} app version {data.get('version', '?')}"
+    print(f"connector {package} ({app}, definitions: {shown})")
+    return 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 import responses
 
-from tests.conftest import CANARY_TOKEN, CliResult
+from tests.conftest import CANARY_TOKEN, REPO, CliResult
 
 BASE = "https://acme.clientary.com/api/v2"
 Cli = Callable[..., CliResult]
@@ -239,3 +241,81 @@ def test_verify_names_a_wrong_domain(cli: Cli, api: responses.RequestsMock) -> N
         f"error: InvalidConfigurationError: HTTP 404: no Clientary account answers at {BASE}; "
         "check the domain (the part before .clientary.com)\n"
     )
+
+
+# --- the parser: global options either side of the command, --version -------------------------
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param(("--root", "{root}", "validate"), id="root-before"),
+        pytest.param(("validate", "--root", "{root}"), id="root-after"),
+        pytest.param(("--root", "{root}", "modules"), id="root-before-other-command"),
+        pytest.param(("modules", "--root", "{root}"), id="root-after-other-command"),
+    ],
+)
+def test_root_is_taken_before_or_after_the_command(
+    cli: Cli, tmp_path: Path, arguments: tuple[str, ...]
+) -> None:
+    # An empty folder: the error must name it, so the tree the user gave is the one read
+    # (a subcommand default would silently put back the repository's definitions).
+    result = cli(*(argument.format(root=tmp_path) for argument in arguments))
+    assert result.code == 1
+    # validate lists problems on stdout; the other commands report the error on stderr
+    assert f"no connector.yaml in {tmp_path}" in result.out + result.err
+    assert "Traceback" not in result.err
+
+
+def test_root_after_the_command_wins_over_the_one_before(cli: Cli, tmp_path: Path) -> None:
+    result = cli("--root", str(tmp_path), "validate", "--root", str(REPO))
+    assert (result.code, result.err.startswith("ok: ")) == (0, True)
+
+
+def test_version_names_the_package_and_the_definitions(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.code == 0
+    assert result.out == (
+        f"connector {version('clientary-connector')} "
+        f"(clientary app version 1, definitions: {REPO})\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        pytest.param(("--root", "{root}", "--version"), id="root-first"),
+        pytest.param(("--version", "--root", "{root}"), id="version-first"),
+    ],
+)
+def test_version_reads_the_tree_given_by_root(
+    cli: Cli, tmp_path: Path, arguments: tuple[str, ...]
+) -> None:
+    (tmp_path / "connector.yaml").write_text("name: other\nversion: 7\n", encoding="utf-8")
+    result = cli(*(argument.format(root=tmp_path) for argument in arguments))
+    assert result.code == 0
+    assert result.out.endswith(f"(other app version 7, definitions: {tmp_path})\n")
+
+
+def test_version_without_definitions_says_where_it_looked(cli: Cli, tmp_path: Path) -> None:
+    result = cli("--root", str(tmp_path), "--version")
+    assert result.code == 1
+    assert result.out == f"connector {version('clientary-connector')} (definitions: {tmp_path})\n"
+    assert result.err == (
+        "error: DefinitionError: 1 problem in the definitions:\n"
+        f"connector.yaml: $: no connector.yaml in {tmp_path}\n"
+    )
+
+
+def test_a_command_is_still_required(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli("--root", ".")
+    assert exit_info.value.code == 2
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+
+
+def test_the_sandbox_runs_after_a_global_option(cli: Cli) -> None:
+    # refused before it serves anything: proves the sandbox's own main got its arguments
+    result = cli("--root", str(REPO), "sandbox", "--host", "0.0.0.0")
+    assert result.code == 2
+    assert "refusing non-loopback host '0.0.0.0'" in result.err
