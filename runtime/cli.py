@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +200,8 @@ def _root(options: argparse.Namespace) -> Path:
 
 def _show_version(root: Path) -> int:
     """``connector X.Y.Z (NAME app version N, definitions: FOLDER)``: what runs on what."""
+    from importlib.metadata import PackageNotFoundError, version  # not on every start
+
     from runtime.source import read_document
 
     try:
