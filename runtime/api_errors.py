@@ -1,7 +1,8 @@
 """Turning an error answer from the API into one clear line with its Make error type.
 
 The connector's ``base.errors`` table says which Make type and message each
-status gets; the API's own details (Rails-style field errors) are appended.
+status gets; the API's own details (Rails-style field errors) are appended, masked and
+then cut short (``redaction.clip``): a server may echo the request, Authorization included.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from runtime.errors import ApiError
+from runtime.redaction import clip
 from runtime.specs import ErrorRuleSpec
 from runtime.transport import HttpResponse
 
 _FALLBACK = ErrorRuleSpec("RuntimeError", "Clientary answered with an unexpected status")
+DETAIL_LIMIT = 200  # characters of the API's own explanation shown in one error line
 
 
 def is_success(response: HttpResponse) -> bool:
@@ -36,12 +39,19 @@ def raise_for_status(response: HttpResponse, rules: Mapping[str, ErrorRuleSpec])
 
 
 def _details(response: HttpResponse) -> str:
-    """The API's own explanation, readable and short: field errors first."""
+    """The API's own explanation, readable and short (masked, then cut): field errors first."""
+    try:
+        return clip(_explanation(response), DETAIL_LIMIT)
+    except RecursionError:  # a body nested too deep to show as text
+        return "(the answer is nested too deeply to show)"
+
+
+def _explanation(response: HttpResponse) -> str:
     try:
         body: Any = response.json()
     except ValueError:
         text = response.content.decode("utf-8", "replace").strip()
-        return "" if text.startswith("<") else _clip(text)
+        return "" if text.startswith("<") else text
     if isinstance(body, Mapping):
         errors = body.get("errors")
         if isinstance(errors, Mapping):
@@ -50,15 +60,11 @@ def _details(response: HttpResponse) -> str:
             return "; ".join(str(item) for item in errors)
         for key in ("error", "message"):
             if isinstance(body.get(key), str):
-                return _clip(body[key])
+                return str(body[key])
     if isinstance(body, str):
-        return _clip(body)
-    return _clip(json.dumps(body)) if body is not None else ""
+        return body
+    return json.dumps(body) if body is not None else ""
 
 
 def _join(messages: Any) -> str:
     return ", ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= 200 else text[:197] + "..."

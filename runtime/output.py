@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import re
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from runtime.field_text import field_help, field_type
-from runtime.redaction import MASK, Redactor
+from runtime.redaction import MASK, Redactor, mask
 from runtime.specs import ModuleSpec
 from runtime.transport import HttpRequest, HttpResponse, Transport
 
@@ -35,10 +36,57 @@ def _stdlib_encoder() -> Callable[[Any], str]:
 
 
 _encode_line = _stdlib_encoder()
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _encode_lines_stdlib(bundles: Sequence[Any]) -> str:
-    return "\n".join(map(_encode_line, bundles))
+    """JSON lines that always encode as UTF-8: a lone surrogate (which json.loads accepts
+    from a server) is written as its escape, ``\\ud800``, the same string in valid JSON.
+    A record nested deeper than the C encoder's recursion allows is encoded by a loop."""
+    try:
+        text = "\n".join(map(_encode_line, bundles))
+    except RecursionError:
+        text = "\n".join(map(_encode_any_depth, bundles))
+    if text.isascii() or not _LONE_SURROGATE.search(text):
+        return text
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+class _Raw(str):
+    """JSON punctuation on the work stack of ``_encode_any_depth``, as opposed to a value."""
+
+
+def _encode_any_depth(value: Any) -> str:
+    """What ``_encode_line`` writes, with an explicit stack instead of recursion."""
+    parts: list[str] = []
+    pending: list[Any] = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, _Raw):
+            parts.append(item)
+        elif isinstance(item, dict) and item:
+            pending.append(_Raw("}"))
+            entries = list(item.items())
+            for index in range(len(entries) - 1, -1, -1):
+                key, member = entries[index]
+                pending.append(member)
+                pending.append(_Raw(("," if index else "{") + _encode_key(key) + ":"))
+        elif isinstance(item, (list, tuple)) and item:
+            pending.append(_Raw("]"))
+            for index in range(len(item) - 1, -1, -1):
+                pending.append(item[index])
+                pending.append(_Raw("," if index else "["))
+        else:  # a scalar, {} or []: no recursion needed
+            parts.append(_encode_line(item))
+    return "".join(parts)
+
+
+def _encode_key(key: Any) -> str:
+    if isinstance(key, str):
+        return _encode_line(key)
+    if key is None or isinstance(key, (bool, int, float)):
+        return _encode_line(json.dumps(key))  # the stdlib's spelling of such a key
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
 def _orjson_page_encoder() -> Callable[[Sequence[Any]], str] | None:
@@ -73,7 +121,9 @@ class JsonLinesWriter:
     """One compact JSON object per line; any secret that slipped into data is masked.
 
     Lines are written in batches (one write and one secret scan per batch, not per
-    line); ``flush`` writes what is left and flushes the stream.
+    line); ``flush`` writes what is left and flushes the stream. The scan runs on the
+    encoded text, so a secret holding a quote or a backslash is found in its JSON-escaped
+    spelling (the redactor knows every spelling).
     """
 
     BATCH = 256  # lines
@@ -108,7 +158,10 @@ class JsonLinesWriter:
 
 
 class LoggingTransport:
-    """Wraps a transport and logs each request line and status to stderr (no headers, no body)."""
+    """Wraps a transport and logs each request line and status to stderr (no headers, no body).
+
+    The line is masked by the active redactor: a user may put the token in a URL or a query.
+    """
 
     def __init__(self, inner: Transport, stream: TextIO | None = None) -> None:
         self._inner = inner
@@ -120,10 +173,8 @@ class LoggingTransport:
         target = request.url + (f"?{query}" if query else "")
         response = self._inner.send(request)
         elapsed = (time.perf_counter() - started) * 1000
-        print(
-            f"> {request.method} {target} -> {response.status} ({elapsed:.0f} ms)",
-            file=self._stream,
-        )
+        line = f"> {request.method} {target} -> {response.status} ({elapsed:.0f} ms)"
+        print(mask(line), file=self._stream)
         return response
 
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
+from runtime.redaction import clip
+
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
@@ -136,9 +138,11 @@ def _as_list(types: Any) -> list[str]:
 
 
 def show_value(value: Any) -> str:
-    """A value as JSON, cut to 60 characters: how a message shows what it got."""
-    text = json.dumps(value, default=str, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A value as JSON, masked and then cut to 60 characters: how a message shows what it got.
+
+    Masked before the cut (``redaction.clip``): a cut secret would no longer match its mask.
+    """
+    return clip(json.dumps(value, default=str, ensure_ascii=False), 60)
 
 
 @cache

@@ -1,23 +1,47 @@
-"""Shared fixtures: the repository root, the shared API samples, a CLI runner."""
+"""Shared fixtures: the repository root, the shared API samples, a CLI runner, the canary.
+
+The canary (tests/canary.py) runs for the whole session: every test sees CANARY_TOKEN in
+CLIENTARY_API_TOKEN, and any output or file holding it in any form fails the session.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from runtime import redaction
 from runtime.cli import main
+from tests import canary
+from tests.canary import CANARY_TOKEN as CANARY_TOKEN  # re-exported: tests import it from here
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "tests" / "samples"  # copies of ../shared/clientary/samples (test_samples.py)
 SHARED_SAMPLES = REPO.parent / "shared" / "clientary" / "samples"
 MAKE_SCHEMAS = REPO / "tests" / "export" / "make_schemas"  # copies of ../shared/make/schemas
 SHARED_MAKE_SCHEMAS = REPO.parent / "shared" / "make" / "schemas"
-CANARY_TOKEN = "canaryTOKEN0123456789abcd"  # 24 alphanumerics, like a real Clientary token
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.is_registered(canary.PLUGIN):
+        config.pluginmanager.register(canary.PLUGIN, "canary")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _canary_watches_temporary_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    canary.watch(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(autouse=True)
+def _no_active_redactor() -> Iterator[None]:
+    """Each test starts and ends without a process-wide redactor (the CLI installs one)."""
+    redaction.deactivate()
+    yield
+    redaction.deactivate()
 
 
 def sample(name: str) -> Any:
