@@ -92,10 +92,12 @@ def describe(options: argparse.Namespace, root: Path, redactor: Redactor) -> int
 
 def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     connector, spec = load_for_run(root, options.module)
-    parameters = _parameters(spec, options)
+    # The connection first: its secrets are then known to the redactor before any
+    # message can echo a parameter that happens to hold one.
     connection = _open(
         connector, spec.connection, options, redactor, need_token=not options.dry_run
     )
+    parameters = _parameters(spec, options)
     if options.dry_run:
         preview = request_preview(
             build_request(spec, parameters, _context(connector, connection, None))
@@ -173,8 +175,8 @@ def _poll(
 
 def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     connector, spec = load_rpc(root, options.rpc)
-    parameters = _parameters(spec, options)
     connection = _open(connector, spec.connection, options, redactor)
+    parameters = _parameters(spec, options)
     return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))
 
 
