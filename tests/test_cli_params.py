@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.canary import CANARY_TOKEN, find_leaks
 from tests.conftest import CliResult
 
 
@@ -87,3 +88,13 @@ def test_something_else_than_an_object_is_refused(cli: Callable[..., CliResult])
     assert only_error(dry_run(cli, "[1, 2]")) == (
         "error: DataError: --params: expected an object of parameters; got list"
     )
+
+
+def test_a_parameter_holding_the_token_is_masked_in_the_error_that_echoes_it(
+    cli: Callable[..., CliResult],
+) -> None:
+    # The parameters are checked after the connection is opened, so the redactor already
+    # knows the token when the message quoting the bad value is printed.
+    line = only_error(cli("run", "delete_client", "--param", f"id={CANARY_TOKEN}", "--dry-run"))
+    assert line.startswith("error: DataError: parameters.id: expected integer")
+    assert not find_leaks(line)
