@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from runtime.errors import InputError
+from runtime.json_limits import TooDeepError, load_yaml
 from runtime.specs import BaseSpec, ConnectionSpec
 from runtime.templating import render_value
 
@@ -55,15 +56,19 @@ def check_domain(value: object) -> str:
 
 
 def check_base_url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    usable = (
-        parts.scheme in ("http", "https")
-        and bool(parts.hostname)
-        and parts.path in ("", "/")
-        and not parts.query
-        and not parts.fragment
-        and parts.username is None
-    )
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
+        usable = (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and parts.path in ("", "/")
+            and not parts.query
+            and not parts.fragment
+            and parts.username is None
+        )
+    except ValueError:  # "http://[::1": urlsplit refuses an unclosed IPv6 bracket
+        usable = False
     if not usable:
         raise InputError(
             "--base-url: expected scheme, host and optional port only, such as "
@@ -76,11 +81,19 @@ def read_connection_values(file: str | None, environ: Mapping[str, str]) -> dict
     """Connection values from a YAML/JSON file, else from CLIENTARY_DOMAIN / CLIENTARY_API_TOKEN."""
     if file:
         path = Path(file)
+        where = f"--connection {file}"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"), where)
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{where}: expected UTF-8 text; got a byte that is not UTF-8 at offset "
+                f"{error.start}"
+            ) from None
+        except TooDeepError as error:
+            raise InputError(str(error)) from None
         except (OSError, yaml.YAMLError) as error:
             reason = error.strerror if isinstance(error, OSError) else "not valid YAML or JSON"
-            raise InputError(f"--connection {file}: cannot read it: {reason}") from None
+            raise InputError(f"{where}: cannot read it: {reason}") from None
         if not isinstance(data, dict):
             raise InputError(f"--connection {file}: expected a mapping with domain and api_token")
         return data
@@ -90,6 +103,19 @@ def read_connection_values(file: str | None, environ: Mapping[str, str]) -> dict
     if environ.get("CLIENTARY_API_TOKEN"):
         values["api_token"] = environ["CLIENTARY_API_TOKEN"]
     return values
+
+
+def _check_latin1(spec: ConnectionSpec, values: Mapping[str, Any]) -> None:
+    """Basic auth is encoded as latin-1 by requests (a UnicodeEncodeError for anything else):
+    refuse such a secret here, naming where, never showing it."""
+    for name in spec.secret_names:
+        text = str(values.get(name) or "")
+        bad = next((index for index, char in enumerate(text) if ord(char) > 0xFF), None)
+        if bad is not None:
+            raise InputError(
+                f"connection.{name}: expected Latin-1 characters only (a Clientary token is "
+                f"letters and digits); got a character outside Latin-1 at position {bad + 1}"
+            )
 
 
 def open_connection(
@@ -112,6 +138,7 @@ def open_connection(
             "connection.api_token: expected the API token "
             "(profile page > Generate API Token); got nothing"
         )
+    _check_latin1(spec, values)
     checked = dict(values)
     if override is not None and not values.get("domain"):
         checked["domain"] = PLACEHOLDER_DOMAIN

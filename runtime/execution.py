@@ -10,6 +10,7 @@ from typing import Any
 from runtime.api_errors import raise_for_status
 from runtime.connection import Connection
 from runtime.errors import InputError, MappingError
+from runtime.json_limits import TooDeepError
 from runtime.mapping import Bundle, get_path, single_bundle
 from runtime.pagination import iter_pages
 from runtime.rendering import render_request, select_request
@@ -35,10 +36,12 @@ class RunContext:
         response = self.send(request)
         try:
             return response.json()
-        except ValueError:
+        except TooDeepError as error:
+            raise MappingError(f"{request.method} {request.url}: {error}") from None
+        except ValueError as error:
             raise MappingError(
-                f"{request.method} {request.url}: expected a JSON answer; got "
-                f"{response.headers.get('Content-Type', 'no content type')}"
+                f"{request.method} {request.url}: {error} (Content-Type: "
+                f"{response.headers.get('Content-Type', 'none')})"
             ) from None
 
 
@@ -92,7 +95,9 @@ def _action_output(
 ) -> Bundle:
     try:
         body = response.json()
-    except ValueError:
+    except TooDeepError as error:  # not kept as text: a user could not read it either
+        raise MappingError(f"{module.id}: {error}") from None
+    except ValueError:  # an action's answer need not be JSON: it is passed on as text
         body = response.content.decode("utf-8", "replace")
     if module.response.output is None:
         return single_bundle(body, module.id)

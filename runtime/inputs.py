@@ -6,11 +6,11 @@ before any request is sent.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from runtime.errors import InputError
+from runtime.json_limits import TooDeepError, parse_json
 from runtime.value_check import check_value
 
 _TRUE = {"true", "yes", "1", "on"}
@@ -33,11 +33,13 @@ def coerce_text(name: str, text: str, schema: Mapping[str, Any]) -> Any:
             if kind == "boolean" and text.lower() in _TRUE | _FALSE:
                 return text.lower() in _TRUE
             if kind in ("object", "array"):
-                value = json.loads(text)
+                value = parse_json(text, f"parameters.{name}")
                 if isinstance(value, dict if kind == "object" else list):
                     return value
             if kind == "string":
                 return text
+        except TooDeepError as error:  # the text was JSON: say why it cannot be used
+            raise InputError(str(error)) from None
         except ValueError:
             continue
     return text  # left as text: validation names the expected type

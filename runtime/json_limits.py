@@ -60,6 +60,9 @@ def parse_json(data: str | bytes, where: str) -> Any:
         ) from None
     except UnicodeDecodeError:
         raise ValueError(f"{where}: expected JSON in UTF-8; got bytes that are not") from None
+    except ValueError as error:  # e.g. a number of more than 4300 digits (int's own limit)
+        reason = str(error).split(":")[0]
+        raise ValueError(f"{where}: expected JSON; got a value Python refuses ({reason})") from None
     text = _utf8(data)
     if text is None:  # UTF-16/32, which json.loads detects: rare, so walk the value
         check_depth(value, where)

@@ -185,10 +185,32 @@ def _identity_of(record_key: str | None) -> Callable[[Any], Any]:
     return by_key
 
 
+# Far beyond any real account (a million pages of records), small enough that a hostile or
+# broken count is refused at once instead of read up to max_pages.
+MAX_PAGE_COUNT = 1_000_000
+
+
 def _page_count(body: Any, path: str, where: str) -> int:
     value = get_path(body, path)
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+    count: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        count = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 7:
+        count = int(value)  # ASCII only: "²".isdigit() is True and int("²") fails
+    if count is None or not 0 <= count <= MAX_PAGE_COUNT:
         raise PaginationError(
-            f"{where}: expected a page count at {path!r} in the response; got {value!r}"
+            f"{where}: expected a page count at {path!r} in the response (a whole number "
+            f"from 0 to {MAX_PAGE_COUNT}); got {_shown(value)}"
         )
-    return int(value)
+    return count
+
+
+def _shown(value: Any) -> str:
+    """A short description of a bad value, never a cut-off copy of it."""
+    if isinstance(value, str) and len(value) > 20:
+        return f"a text of {len(value)} characters"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number too large"
+    if isinstance(value, (dict, list)):
+        return f"a {type(value).__name__}"
+    return repr(value)

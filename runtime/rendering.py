@@ -9,6 +9,7 @@ request:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +20,20 @@ from runtime.templating import render_value
 from runtime.transport import HttpRequest
 
 # Set by the connection and the transport; a module or a user cannot override them.
-RESERVED_HEADERS = frozenset({"authorization", "host", "content-length", "cookie"})
+RESERVED_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "host",
+        "content-length",
+        "transfer-encoding",  # with Content-Length: two framings, the answer to smuggling
+        "connection",
+        "accept-encoding",  # the transport accepts only what it inflates within its limit
+        "cookie",
+    }
+)
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_NOT_FIELD_VALUE = re.compile(r"[^\t\x20-\x7e]")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -91,10 +105,26 @@ def _render_mapping(value: Any, context: Mapping[str, Any], what: str) -> dict[s
 
 
 def _refuse_reserved(headers: Mapping[str, str]) -> None:
-    for name in headers:
+    """Names must be RFC 9110 tokens before the protected ones are compared, so "Host " or
+    "Authorization\t" cannot slip past the comparison and reach the wire. Values must be
+    visible ASCII, spaces or tabs: no CR/LF (no injected header), and nothing requests
+    would have to encode (it sends latin-1 and fails on the rest); an API of JSON needs
+    no more, and obs-text is obsolete in RFC 9110."""
+    for name, value in headers.items():
+        if not _TOKEN.fullmatch(name):
+            raise InputError(
+                f"headers.{name!r}: expected a header name of letters, digits and "
+                f"!#$%&'*+-.^_`|~ (an RFC 9110 token: no spaces, tabs or colons); got {name!r}"
+            )
         if name.lower() in RESERVED_HEADERS:
             raise InputError(
                 f"headers.{name}: this header is set by the connection and cannot be overridden"
+            )
+        bad = _NOT_FIELD_VALUE.search(value)
+        if bad is not None:  # the value itself is not shown: it may be a credential
+            raise InputError(
+                f"headers.{name}: expected visible ASCII characters, spaces or tabs; got "
+                f"U+{ord(bad.group()):04X} at position {bad.start() + 1}"
             )
 
 

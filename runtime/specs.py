@@ -82,6 +82,7 @@ class BaseSpec:
     max_retries: int = 2
     max_retry_wait_seconds: float = 30.0
     concurrency: int = 1
+    max_response_bytes: int = 64 * 1024 * 1024  # decoded size of one answer, while streaming
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,7 @@ def build_base(data: Mapping[str, Any]) -> BaseSpec:
         max_retries=int(data.get("max_retries", 2)),
         max_retry_wait_seconds=float(data.get("max_retry_wait_seconds", 30.0)),
         concurrency=int(data.get("concurrency", 1)),
+        max_response_bytes=int(data.get("max_response_bytes", 64 * 1024 * 1024)),
     )
 
 

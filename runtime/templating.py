@@ -46,7 +46,11 @@ def relative_path(value: object) -> RelativePath:
             "must not contain encoded separators",
         ),
         (
-            any(part in ("..", ".") for part in text.split("?")[0].split("/")),
+            # ";" starts path parameters, which servers such as Tomcat strip: "..;" is "..".
+            any(
+                part.split(";")[0] in ("..", ".")
+                for part in (text.split("?")[0] + "/" + lowered.split("?")[0]).split("/")
+            ),
             "must not contain '..'",
         ),
         (any(ord(char) < 32 for char in text), "must not contain control characters"),

@@ -1,28 +1,42 @@
 """The only network seam: HTTP values and the transport that sends them.
 
-``RequestsTransport`` wraps one ``requests.Session``: Basic auth, a timeout on
-every request, TLS verification, no redirects (so credentials never follow one
-to another host), and bounded retries that never repeat a write whose outcome
+``RequestsTransport`` wraps one ``requests.Session``: Basic auth, TLS verification, no
+redirects (so credentials never follow one to another host), one deadline per attempt
+(connect + headers + body) and a decoded-size limit on every answer (runtime/
+response_limits.py), and one retry loop, bounded, that never repeats a write whose outcome
 is unknown. Tests patch this seam with ``responses`` and nothing else.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import requests
+import urllib3
 
 from runtime.errors import OutcomeUnknownError, TransportError
+from runtime.json_limits import parse_json
+from runtime.response_limits import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    SUPPORTED_ENCODINGS,
+    BadEncoding,
+    ResponseTooLarge,
+    Watchdog,
+    WatchedAdapter,
+    read_body,
+)
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _RETRY_STATUSES = frozenset({502, 503, 504})
+_SECONDS = re.compile(r"[0-9]+")  # ASCII only: "²".isdigit() is True, float("²") fails
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +64,11 @@ class HttpResponse:
     url: str = ""
 
     def json(self) -> Any:
-        """The parsed body; None for an empty one."""
+        """The parsed body; None for an empty one. Only ValueError for a body that is not
+        JSON or is nested too deeply (TooDeepError), never a RecursionError."""
         if not self.content.strip():
             return None
-        return json.loads(self.content)
+        return parse_json(self.content, "the answer")
 
 
 class Transport(Protocol):
@@ -66,14 +81,38 @@ class RetryPolicy:
     max_wait_seconds: float = 30.0
     sleep: Callable[[float], None] = time.sleep
 
-    def delay(self, attempt: int, response: requests.Response | None) -> float | None:
+    def delay(self, attempt: int, headers: Mapping[str, str] | None = None) -> float | None:
         """Seconds to wait before retry ``attempt`` (1-based), or None to give up."""
         if attempt > self.max_retries:
             return None
         wanted = float(2 ** (attempt - 1))
-        if response is not None and response.headers.get("Retry-After", "").strip().isdigit():
-            wanted = float(response.headers["Retry-After"])
+        asked = retry_after_seconds(headers.get("Retry-After")) if headers else None
+        if asked is not None:
+            wanted = asked
         return wanted if wanted <= self.max_wait_seconds else None
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: ASCII digits, or an HTTP date; None when absent or unusable
+    (then the usual backoff applies), never an exception for what a server sent."""
+    text = (value or "").strip()
+    if _SECONDS.fullmatch(text):
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+@dataclass(frozen=True, slots=True)
+class _NoAnswer:
+    """An attempt that got no usable answer: why, and whether the request may have arrived."""
+
+    reason: str
+    sent: bool
 
 
 class RequestsTransport:
@@ -85,8 +124,14 @@ class RequestsTransport:
         timeout_seconds: float,
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
+        *,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._session = session or requests.Session()
+        for prefix in ("http://", "https://"):
+            self._session.mount(prefix, WatchedAdapter())
+        # Only encodings that response_limits inflates in bounded steps (no brotli, zstd).
+        self._session.headers["Accept-Encoding"] = SUPPORTED_ENCODINGS
         # requests would read proxy settings from the environment on every request (a third
         # of the time of a fast read); they are read once per URL instead (_proxies_for),
         # and the CA bundle once here. .netrc never applies: auth is always set.
@@ -96,34 +141,45 @@ class RequestsTransport:
         )
         self._proxies: dict[str, dict[str, str]] = {}
         self._session.auth = auth
-        self._timeout = (min(10.0, timeout_seconds), timeout_seconds)
+        self._timeout_seconds = timeout_seconds
+        self._max_response_bytes = max_response_bytes
         self._retry = retry or RetryPolicy()
+        self._watchdog = Watchdog()
         # A 429 pauses every thread of a concurrent read, not just the one that got it.
         self._gate = threading.Lock()
         self._resume_at = 0.0
 
     def close(self) -> None:
+        self._watchdog.close()
         self._session.close()
 
     def send(self, request: HttpRequest) -> HttpResponse:
+        """One retry loop, one counter: at most max_retries + 1 attempts, whatever mix of
+        retryable statuses and lost connections they meet."""
         attempt = 0
         while True:
             attempt += 1
-            response = self._send_once(request, attempt)
-            retryable = response.status_code == 429 or (
-                response.status_code in _RETRY_STATUSES and request.method in _IDEMPOTENT
-            )
-            delay = self._retry.delay(attempt, response) if retryable else None
-            if delay is None:
-                return HttpResponse(
-                    response.status_code, response.headers, response.content, request.url
+            self._wait_for_gate()
+            outcome = self._attempt(request)
+            if isinstance(outcome, HttpResponse):
+                status = outcome.status
+                retryable = status == 429 or (
+                    status in _RETRY_STATUSES and request.method in _IDEMPOTENT
                 )
-            response.close()
-            if response.status_code == 429:  # the gate makes every thread wait, this one included
-                with self._gate:
-                    self._resume_at = max(self._resume_at, time.monotonic() + delay)
-            else:
-                self._retry.sleep(delay)
+                delay = self._retry.delay(attempt, outcome.headers) if retryable else None
+                if delay is None:
+                    return outcome
+                if status == 429:  # the gate makes every thread wait, this one included
+                    with self._gate:
+                        self._resume_at = max(self._resume_at, time.monotonic() + delay)
+                else:
+                    self._retry.sleep(delay)
+                continue
+            safe = not outcome.sent or request.method in _IDEMPOTENT
+            delay = self._retry.delay(attempt) if safe else None
+            if delay is None:
+                raise _no_answer_error(request, outcome)
+            self._retry.sleep(delay)
 
     def _wait_for_gate(self) -> None:
         with self._gate:
@@ -141,10 +197,13 @@ class RequestsTransport:
                 self._proxies[url] = found
         return found
 
-    def _send_once(self, request: HttpRequest, attempt: int) -> requests.Response:
-        self._wait_for_gate()
+    def _attempt(self, request: HttpRequest) -> HttpResponse | _NoAnswer:
+        """One attempt under one deadline: the answer, or why there was none."""
+        limit = self._timeout_seconds
+        watch = self._watchdog.arm(limit)
+        timed_out = _NoAnswer(f"no complete answer within {limit:g} s (timeout_seconds)", True)
         try:
-            return self._session.request(
+            response = self._session.request(
                 request.method,
                 request.url,
                 # Encoded here: requests checks a list of pairs against two runtime
@@ -152,42 +211,62 @@ class RequestsTransport:
                 params=urlencode(request.query),
                 headers=dict(request.headers),
                 json=request.body if request.body is not None else None,
-                timeout=self._timeout,
+                timeout=(min(10.0, limit), limit),
                 allow_redirects=False,
                 verify=self._verify,
                 proxies=self._proxies_for(request.url) or None,  # None: no merging
+                stream=True,  # the body is read by read_body, bounded
             )
-        except requests.exceptions.ConnectTimeout:
-            return self._retry_or_raise(request, attempt, "could not connect in time", sent=False)
-        except requests.exceptions.ConnectionError as error:
-            sent = not _refused_before_sending(error)
-            return self._retry_or_raise(request, attempt, _reason(error), sent=sent)
-        except requests.exceptions.ChunkedEncodingError:
-            reason = "the connection was closed without a complete answer"
-            return self._retry_or_raise(request, attempt, reason, sent=True)
-        except requests.exceptions.Timeout:
-            return self._retry_or_raise(request, attempt, "no answer in time", sent=True)
         except requests.exceptions.RequestException as error:
+            fired = self._watchdog.disarm(watch)
+            return timed_out if fired else _classify(request, error)
+        try:
+            content = read_body(response, self._max_response_bytes, watch.deadline)
+        except ResponseTooLarge:
+            self._watchdog.disarm(watch)
+            response.close()
             raise TransportError(
-                f"{request.method} {request.url}: {type(error).__name__}"
+                f"{request.method} {request.url}: the answer (HTTP {response.status_code}) is "
+                f"larger than max_response_bytes ({self._max_response_bytes} bytes); it was "
+                "not read further (raise the limit in connector.yaml base if it is expected)"
             ) from None
+        except BadEncoding as error:
+            self._watchdog.disarm(watch)
+            response.close()
+            raise TransportError(f"{request.method} {request.url}: {error}") from None
+        except (TimeoutError, urllib3.exceptions.HTTPError, OSError) as error:
+            fired = self._watchdog.disarm(watch)
+            response.close()
+            if fired or isinstance(error, (TimeoutError, urllib3.exceptions.TimeoutError)):
+                return timed_out
+            return _NoAnswer("the connection was closed without a complete answer", True)
+        if self._watchdog.disarm(watch):  # cut off at the deadline: the body may be partial
+            response.close()
+            return timed_out
+        response.raw.release_conn()  # fully read: the connection may serve the next request
+        return HttpResponse(response.status_code, response.headers, content, request.url)
 
-    def _retry_or_raise(
-        self, request: HttpRequest, attempt: int, reason: str, *, sent: bool
-    ) -> requests.Response:
-        safe = not sent or request.method in _IDEMPOTENT
-        delay = self._retry.delay(attempt, None) if safe else None
-        if delay is None:
-            where = f"{request.method} {request.url}"
-            if sent and request.method not in _IDEMPOTENT:
-                raise OutcomeUnknownError(
-                    f"{where}: {reason} after the request was sent; it may or may not have "
-                    "been applied, so it was not retried: check in Clientary before running "
-                    "it again"
-                )
-            raise TransportError(f"{where}: {reason}")
-        self._retry.sleep(delay)
-        return self._send_once(request, attempt + 1)
+
+def _classify(request: HttpRequest, error: requests.exceptions.RequestException) -> _NoAnswer:
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return _NoAnswer("could not connect in time", sent=False)
+    if isinstance(error, requests.exceptions.ConnectionError):
+        return _NoAnswer(_reason(error), sent=not _refused_before_sending(error))
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return _NoAnswer("the connection was closed without a complete answer", sent=True)
+    if isinstance(error, requests.exceptions.Timeout):
+        return _NoAnswer("no answer in time", sent=True)
+    raise TransportError(f"{request.method} {request.url}: {type(error).__name__}") from None
+
+
+def _no_answer_error(request: HttpRequest, outcome: _NoAnswer) -> TransportError:
+    where = f"{request.method} {request.url}"
+    if outcome.sent and request.method not in _IDEMPOTENT:
+        return OutcomeUnknownError(
+            f"{where}: {outcome.reason} after the request was sent; it may or may not have "
+            "been applied, so it was not retried: check in Clientary before running it again"
+        )
+    return TransportError(f"{where}: {outcome.reason}")
 
 
 def _refused_before_sending(error: requests.exceptions.ConnectionError) -> bool:

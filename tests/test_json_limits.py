@@ -149,3 +149,8 @@ def test_parse_json_refuses_exactly_the_too_deep(value: Any, wrap: int) -> None:
             parse_json(text, "x")
     else:
         assert parse_json(text.encode(), "x") == value
+
+
+def test_a_number_beyond_python_s_digit_limit_is_a_value_error_naming_where() -> None:
+    with pytest.raises(ValueError, match=r"^body: expected JSON; got a value Python refuses"):
+        parse_json("[" + "9" * 5000 + "]", "body")

@@ -107,3 +107,18 @@ def test_a_relative_path_through_the_fast_path_is_still_checked() -> None:
 def test_keywords_are_literals_not_variables() -> None:
     assert render_value("{{ none }}", {}) is None
     assert render_value("{{ true }}", {}) is True
+
+
+@pytest.mark.parametrize(
+    "url", ["/clients/..;/x", "/clients/..;jsessionid=1/x", "/.;/x", "/clients/..%3b/x", "/a/.."]
+)
+def test_dot_segments_with_path_parameters_are_refused(url: str) -> None:
+    with pytest.raises(InputError, match=r"must not contain '\.\.'"):
+        render_value("{{ parameters.url | relative_path }}", {"parameters": {"url": url}})
+
+
+def test_semicolons_elsewhere_in_a_path_are_kept() -> None:
+    rendered = render_value(
+        "{{ parameters.url | relative_path }}", {"parameters": {"url": "/a;b/c"}}
+    )
+    assert str(rendered) == "/a;b/c"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import email.utils
+import time
+
 import pytest
 import requests
 import responses
@@ -26,9 +29,10 @@ def test_a_429_is_retried_after_the_wait_the_server_asks_for() -> None:
     assert waits == [pytest.approx(3.0, abs=0.5)]
 
 
+@pytest.mark.parametrize("value", ["600", "9" * 5000])
 @responses.activate
-def test_a_retry_after_longer_than_allowed_fails_instead_of_waiting() -> None:
-    responses.add("GET", URL, status=429, headers={"Retry-After": "600"})
+def test_a_retry_after_longer_than_allowed_fails_instead_of_waiting(value: str) -> None:
+    responses.add("GET", URL, status=429, headers={"Retry-After": value})
     waits: list[float] = []
     assert _transport(waits).send(HttpRequest("GET", URL)).status == 429
     assert waits == []
@@ -89,3 +93,57 @@ def test_a_429_makes_the_next_requests_wait_too() -> None:
     assert transport.send(HttpRequest("GET", URL)).status == 200
     assert transport.send(HttpRequest("GET", f"{URL}/2")).status == 200
     assert waits == [pytest.approx(2.0, abs=0.5), pytest.approx(2.0, abs=0.5)]
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "1.5", "-1", "soon", "\u0661", "Mon, 99 Foo"])
+@responses.activate
+def test_an_unusable_retry_after_is_treated_as_absent(value: str) -> None:
+    responses.add("GET", URL, status=429, headers={"Retry-After": value})
+    responses.add("GET", URL, status=200, json={"clients": []})
+    waits: list[float] = []
+    assert _transport(waits).send(HttpRequest("GET", URL)).status == 200
+    assert waits == [pytest.approx(1.0, abs=0.5)]  # the usual backoff
+
+
+@responses.activate
+def test_a_retry_after_http_date_is_honoured() -> None:
+    when = email.utils.formatdate(time.time() + 5, usegmt=True)
+    responses.add("GET", URL, status=503, headers={"Retry-After": when})
+    responses.add("GET", URL, status=200, json={"clients": []})
+    waits: list[float] = []
+    assert _transport(waits).send(HttpRequest("GET", URL)).status == 200
+    assert waits == [pytest.approx(5.0, abs=1.5)]
+
+
+@responses.activate
+def test_lost_connections_and_503s_share_one_attempt_counter() -> None:
+    dropped = requests.exceptions.ConnectionError("RemoteDisconnected('closed')")
+    refused = requests.exceptions.ConnectionError("NewConnectionError: Connection refused")
+    for outcome in (refused, dropped):
+        responses.add("GET", URL, body=outcome)
+    for _ in range(5):
+        responses.add("GET", URL, status=503)
+    waits: list[float] = []
+    response = _transport(waits, retries=2).send(HttpRequest("GET", URL))
+    assert response.status == 503
+    assert len(responses.calls) == 3  # max_retries + 1, whatever the mix
+    assert waits == [1.0, 2.0]
+
+
+@responses.activate
+def test_a_503_then_lost_connections_share_one_attempt_counter() -> None:
+    refused = requests.exceptions.ConnectionError("NewConnectionError: Connection refused")
+    responses.add("GET", URL, status=503)
+    for _ in range(5):
+        responses.add("GET", URL, body=refused)
+    with pytest.raises(TransportError, match="connection refused"):
+        _transport([], retries=2).send(HttpRequest("GET", URL))
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_a_deep_json_answer_is_a_value_error_not_a_recursion_error() -> None:
+    responses.add("GET", URL, status=200, body="[" * 100_000 + "]" * 100_000)
+    response = _transport([]).send(HttpRequest("GET", URL))
+    with pytest.raises(ValueError, match="the answer: expected at most 100 levels of nesting"):
+        response.json()
