@@ -102,10 +102,10 @@ class Engine:
             self._validate(resource, doc, attrs, creating=True)
             stamp = now_iso()
             doc["created_at"] = doc["updated_at"] = stamp
-            doc = self.store.insert(resource, doc)
+            doc["id"] = self.store.next_id(resource)  # items and derived fields refer to it
             self._items(resource, doc, attrs)
             self._derive(resource, doc)
-            self.store.put(resource, doc)
+            self.store.insert(resource, doc)  # written once, complete
             if resource == "payments":
                 self._touch_invoice(doc["invoice_id"])
             return self.render(resource, doc)

@@ -149,5 +149,5 @@ def refresh_invoice(store: Store, doc: Doc) -> None:
 
 def next_number(store: Store, resource: str, start: int) -> str:
     """Auto-increment a document number from the highest numeric number in use."""
-    numbers = [int(d["number"]) for d in store.all(resource) if str(d.get("number")).isdigit()]
-    return str(max(numbers, default=start - 1) + 1)
+    highest = store.highest_number(resource)
+    return str((start - 1 if highest is None else highest) + 1)

@@ -139,3 +139,29 @@ def test_task_create_routes_and_complete_aliases(api: Any) -> None:
     assert done["complete"] is True
     reopened = api.put(f"tasks/{b['id']}", {"task": {"complete": False}}).json()
     assert reopened["complete"] is False and reopened["completed_at"] is None
+
+
+HUGE = "99999999999999999999999"  # beyond SQLite's (and Clientary's) 64-bit ids
+
+
+def test_an_id_beyond_64_bits_is_404_not_500(api: Any) -> None:
+    client = api.create("clients", {"client": {"name": "Real"}})
+    for method, path in [
+        ("GET", f"clients/{HUGE}"),
+        ("GET", f"clients/{HUGE}.json"),
+        ("PUT", f"clients/{HUGE}"),
+        ("DELETE", f"clients/{HUGE}"),
+        ("GET", f"clients/{HUGE}/contacts"),
+        ("DELETE", f"clients/{client['id']}/payment_profiles/{HUGE}"),
+        ("GET", f"clients/{2**63}"),  # the first value past the signed 64-bit range
+    ]:
+        resp = api.request(method, path, json={"client": {"name": "X"}})
+        assert resp.status_code == 404, (method, path, resp.text)
+        assert resp.json() == {"error": "Not found"}
+    assert api.get(f"clients/{client['id']}").status_code == 200
+
+
+def test_a_foreign_key_beyond_64_bits_is_422_not_500(api: Any) -> None:
+    resp = api.post("projects", {"project": {"name": "P", "rate": 1, "client_id": int(HUGE)}})
+    assert resp.status_code == 422, resp.text
+    assert resp.json() == {"errors": {"client_id": ["is invalid"]}}

@@ -142,3 +142,24 @@ def test_seed_is_deterministic(make_sandbox: Any, api_for: Any) -> None:
     assert first[0][0] == (1, "Client 001", "001")
     assert first[2] == 4 and first[3] >= 2
     assert all(count == 2 for *_, count in first[1])
+
+
+def test_the_next_number_follows_the_highest_numeric_number_by_value(api: Any) -> None:
+    client = api.create("clients", {"client": {"name": "Numbers"}})
+
+    def invoice(number: str | None = None) -> dict[str, Any]:
+        fields = {"client_id": client["id"], "date": "2024-01-01", "due_date": "2024-01-31"}
+        fields["currency_code"] = "USD"
+        if number is not None:
+            fields["number"] = number
+        return api.create("invoices", {"invoice": fields})
+
+    assert invoice()["number"] == "1000"  # the documented start
+    invoice("0000999")  # smaller by value, longer as text
+    invoice("INV-77777")  # not a number: ignored
+    assert invoice()["number"] == "1001"
+    big = invoice("99999999999999999999")  # beyond 64 bits: still counted exactly
+    assert invoice()["number"] == "100000000000000000000"
+    api.delete(f"invoices/{big['id']}")
+    api.delete(f"invoices/{invoice()['id']}")  # 100000000000000000001, deleted again
+    assert invoice()["number"] == "100000000000000000001"
