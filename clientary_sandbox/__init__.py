@@ -47,7 +47,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 
 from .crud import Engine
@@ -82,11 +82,13 @@ class Sandbox:
         db_path: str | None = None,
         seed: int = 0,
         plan_limits: Mapping[str, int] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        """`progress(done, total)` is called after each seeded client."""
         self.token = token
         self.store = Store(db_path)
         self.engine = Engine(self.store, plan_limits)
-        _seed(self.engine, seed)
+        self.seeded = _seed(self.engine, seed, progress)  # False: db_path held data already
         self.faults = FaultPlan()
         self.requests_seen: list[tuple[str, str]] = []
         self._base_url: str | None = None

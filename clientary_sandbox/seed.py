@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .crud import Engine
+
+Progress = Callable[[int, int], None]  # (clients seeded so far, clients to seed)
 
 STAFF = [
     {"name": "Sandbox Owner", "email": "owner@example.com", "title": "Owner"},
@@ -12,13 +15,14 @@ STAFF = [
 ]
 
 
-def seed(engine: Engine, count: int) -> None:
-    """Fill an empty store. A store that already holds staff is left untouched, so a
-    persistent db_path is not seeded twice."""
+def seed(engine: Engine, count: int, progress: Progress | None = None) -> bool:
+    """Fill an empty store in one transaction; False when the store already held staff and
+    was left untouched (a persistent db_path is not seeded twice). `progress` is called
+    after each client."""
     store = engine.store
     with store.transaction():
         if store.count("staff") > 0:
-            return
+            return False
         for person in STAFF:
             engine.create(
                 "staff", {"staff": {**person, "phone": "555-0100", "ext": "", "mobile": ""}}
@@ -27,8 +31,11 @@ def seed(engine: Engine, count: int) -> None:
         try:
             for i in range(1, count + 1):
                 _seed_client(engine, i)
+                if progress is not None:
+                    progress(i, count)
         finally:
             engine.plan_limits = limits
+    return True
 
 
 def _seed_client(engine: Engine, i: int) -> None:

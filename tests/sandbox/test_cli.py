@@ -1,4 +1,5 @@
-"""`python -m clientary_sandbox`: startup line, serving, SIGTERM exit 0, host refusal."""
+"""`python -m clientary_sandbox` / `connector sandbox`: startup line, token shown only when
+asked, serving, SIGTERM exit 0, host refusal, program name in --help."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import re
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ import requests
 
 REPO = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^Clientary sandbox listening on (http://127\.0\.0\.1:\d+) \(token: (\S+)\)$")
+QUIET_LINE = re.compile(r"^Clientary sandbox listening on (http://127\.0\.0\.1:\d+)$")
 
 
 @contextmanager
@@ -49,7 +52,9 @@ def first_line(proc: subprocess.Popen[str], timeout: float = 10) -> str:
 
 
 def test_serves_and_stops_on_sigterm() -> None:
-    with spawn("--port", "0", "--seed", "2", "--plan-limit", "clients=5", "leads=3") as proc:
+    with spawn(
+        "--port", "0", "--seed", "2", "--plan-limit", "clients=5", "leads=3", "--show-token"
+    ) as proc:
         match = LINE.match(first_line(proc))
         assert match, "unexpected startup line"
         url, token = match.groups()
@@ -70,7 +75,7 @@ def test_serves_and_stops_on_sigterm() -> None:
 
 
 def test_sigint_exits_0() -> None:
-    with spawn("--token", "tok-1") as proc:
+    with spawn("--token", "tok-1", "--show-token") as proc:
         assert first_line(proc).endswith("(token: tok-1)")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=5) == 0
@@ -84,12 +89,68 @@ def test_non_loopback_host_refused() -> None:
         assert len(lines) == 1 and "non-loopback" in lines[0] and "--allow-remote" in lines[0]
 
 
-def test_connector_sandbox_is_the_same_command() -> None:
-    with spawn("--port", "0", "--token", "t0k3n-for-tests", via=("runtime", "sandbox")) as proc:
-        match = LINE.match(first_line(proc))
+def test_connector_sandbox_is_the_same_command_and_keeps_the_token_to_itself() -> None:
+    token = "t0k3n-for-tests"
+    with spawn("--port", "0", "--token", token, via=("runtime", "sandbox")) as proc:
+        match = QUIET_LINE.match(first_line(proc))
         assert match, "unexpected startup line"
-        url, token = match.groups()
-        resp = requests.get(url + "/api/v2/staff.json", auth=(token, token), timeout=5)
+        resp = requests.get(match.group(1) + "/api/v2/staff.json", auth=(token, token), timeout=5)
         assert resp.status_code == 200
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=5) == 0
+        out, err = proc.communicate(timeout=5)
+        assert proc.returncode == 0
+    assert token not in out and token not in err
+    assert "the token given with --token" in err and "--show-token" in err
+
+
+def test_the_default_token_is_not_printed_either() -> None:
+    with spawn("--port", "0") as proc:
+        assert QUIET_LINE.match(first_line(proc)), "unexpected startup line"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=5)
+    assert "sandbox-token" not in out and "sandbox-token" not in err
+    assert "default token" in err and "--show-token" in err
+
+
+def test_help_names_the_command_the_user_typed() -> None:
+    for via, usage in [
+        (("runtime", "sandbox"), "usage: connector sandbox "),
+        (("clientary_sandbox",), "usage: python -m clientary_sandbox "),
+    ]:
+        with spawn("--help", via=via) as proc:
+            out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0
+        assert out.startswith(usage), out.splitlines()[:1]
+        assert "--show-token" in out
+
+
+def test_a_db_that_cannot_be_opened_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("not a database, just text\n" * 100)
+    for db in (str(tmp_path / "missing-dir" / "x.sqlite"), str(not_sqlite)):
+        with spawn("--db", db) as proc:
+            out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 2, err
+        assert out == "" and "Traceback" not in err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: SandboxError: --db {db}: ")
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        with spawn("--port", port) as proc:
+            out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2, err
+    assert out == "" and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: SandboxError: --port {port}: ")
+
+
+def test_a_negative_seed_is_a_usage_error() -> None:
+    with spawn("--seed", "-5") as proc:
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert "--seed: expected a number of clients, 0 or more; got '-5'" in err
