@@ -8,6 +8,7 @@ shows a traceback, and no output ever holds a secret.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -157,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from clientary_sandbox.cli import main as sandbox_main
 
         return sandbox_main(sandbox_arguments)
+    # A message may quote text from a user or a server holding a lone surrogate, which
+    # UTF-8 cannot encode: it is shown escaped instead of failing the print.
+    if isinstance(sys.stderr, io.TextIOWrapper):
+        sys.stderr.reconfigure(errors="backslashreplace")
     parser = build_parser()
     options = parser.parse_args(arguments)
     if not options.version and options.command is None:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from runtime.errors import Issue, SourceLocation
+from runtime.json_limits import MAX_DEPTH, TooDeepError, check_depth
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as _Loader
@@ -20,6 +21,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PathParts = tuple[str | int, ...]
+_TOO_DEEP = f"expected at most {MAX_DEPTH} levels of nesting; got more"
 
 
 def format_json_path(parts: PathParts) -> str:
@@ -68,8 +70,14 @@ def read_document(path: Path, shown_as: str) -> tuple[Document | None, list[Issu
         return None, [Issue(SourceLocation(shown_as, "$", line), f"YAML syntax error: {problem}")]
     except yaml.YAMLError as error:
         return None, [Issue(SourceLocation(shown_as), f"YAML error: {error}")]
+    except RecursionError:  # PyYAML constructs nested values recursively
+        return None, [Issue(SourceLocation(shown_as), _TOO_DEEP)]
     finally:
         loader.dispose()
+    try:
+        check_depth(data, shown_as)
+    except TooDeepError:  # every later stage, and _walk below, recurses too
+        return None, [Issue(SourceLocation(shown_as), _TOO_DEEP)]
     document = Document(shown_as, data)
     issues: list[Issue] = []
     if node is not None:
