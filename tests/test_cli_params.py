@@ -98,3 +98,10 @@ def test_a_parameter_holding_the_token_is_masked_in_the_error_that_echoes_it(
     line = only_error(cli("run", "delete_client", "--param", f"id={CANARY_TOKEN}", "--dry-run"))
     assert line.startswith("error: DataError: parameters.id: expected integer")
     assert not find_leaks(line)
+
+
+def test_a_message_quoting_a_lone_surrogate_is_printed_escaped(
+    cli: Callable[..., CliResult],
+) -> None:
+    line = only_error(cli("run", "get_client", "--params", '{"id": "\\ud800"}', "--dry-run"))
+    assert line == 'error: DataError: parameters.id: expected integer; got "\\ud800"'
