@@ -7,7 +7,8 @@ Registered by tests/conftest.py. It scans, in every form the token can take (see
   so pytest's report would never see it);
 - text a test hands over with ``record(text, where)``: output of subprocesses it ran;
 - at the end of the session, every file under pytest's temporary base folder, and every file
-  written during the session under the repository's ``.connector-state/`` and ``build/``.
+  written during the session under the repository's ``.connector-state/`` and ``build/``,
+  except the input files a test names with ``allow(path)`` (a connection file, say).
 
 A hit makes the session fail (exit 1) with one line per hit naming the test or file and the
 form found, never the text itself. The forms are worked out here, independently of
@@ -76,6 +77,7 @@ class Canary:
         self.hits: list[str] = []
         self.current = "(outside any test)"
         self.folders: list[Path] = []
+        self.inputs: set[Path] = set()  # files holding the token on purpose (see ``allow``)
         self.started = time.time()
         self._saved_env: str | None = None
         self._original_readouterr: Callable[..., Any] | None = None
@@ -117,20 +119,25 @@ class Canary:
         self.current = nodeid
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        where = f"{report.nodeid} [{report.when}"
-        self.check(report.capstdout, f"{where} stdout]")
-        self.check(report.capstderr, f"{where} stderr]")
-        self.check(report.caplog, f"{where} log]")
+        # A report carries the captures of the phases before it too: check this phase's only.
+        for title, text in report.sections:
+            if title.startswith("Captured ") and title.endswith(f" {report.when}"):
+                self.check(text, f"{report.nodeid} [{title.removeprefix('Captured ')}]")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.scan_files()
+        if self.hits:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def scan_files(self) -> None:
         for path in self._written_files():
+            if path.resolve() in self.inputs:
+                continue
             try:
                 with path.open("rb") as file:
                     self.check(file.read(MAX_FILE_BYTES), str(path))
             except OSError:
                 continue  # removed meanwhile, or unreadable: nothing a user would see
-        if self.hits:
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def _written_files(self) -> Iterator[Path]:
         for folder in self.folders:
@@ -165,6 +172,11 @@ PLUGIN = Canary()
 def record(text: str | bytes, where: str = "subprocess output") -> None:
     """Hand the canary text a test captured itself (a subprocess's output, say)."""
     PLUGIN.check(text, f"{PLUGIN.current} [{where}]")
+
+
+def allow(path: Path) -> None:
+    """``path`` holds the token on purpose: a connection file a test gives the CLI as input."""
+    PLUGIN.inputs.add(path.resolve())
 
 
 def watch(folder: Path) -> None:

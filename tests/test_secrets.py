@@ -25,7 +25,8 @@ from runtime.output import JsonLinesWriter, LoggingTransport
 from runtime.redaction import MASK, Redactor, clip
 from runtime.transport import HttpRequest, HttpResponse
 from runtime.value_check import check_value
-from tests.canary import CANARY_TOKEN, Canary, find_leaks, forms
+from tests import canary
+from tests.canary import CANARY_TOKEN, Canary, allow, find_leaks, forms
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]
@@ -308,3 +309,19 @@ def test_a_canary_hit_names_the_place_and_the_form_never_the_text() -> None:
     plugin.check(f"leaked {PAIR_B64}".encode(), "tests/x.py::test_y [stdout]")
     assert plugin.hits == ["tests/x.py::test_y [stdout]: holds base64 of the token:token pair"]
     assert strict_leaks(" ".join(plugin.hits)) == []
+
+
+def test_the_canary_scans_written_files_but_not_allowed_inputs(tmp_path: Path) -> None:
+    plugin = Canary()
+    plugin.folders.append(tmp_path)
+    leaked, given = tmp_path / "state" / "leaked.json", tmp_path / "connection.yaml"
+    leaked.parent.mkdir()
+    leaked.write_text(json.dumps({"note": CANARY_TOKEN}))
+    given.write_text(f"api_token: {CANARY_TOKEN}")
+    allow(given)  # the session's canary and this one: the file is the test's own input
+    plugin.inputs = canary.PLUGIN.inputs
+    try:
+        plugin.scan_files()
+    finally:
+        leaked.unlink()  # the session's own canary would find it too
+    assert plugin.hits == [f"{leaked}: holds the token"]
