@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
 from runtime.errors import Issue, suggest
+from runtime.redaction import clip
 from runtime.source import Document, PathParts
 
 FILE_KINDS = ("connector", "connection", "module", "rpc", "webhook")
@@ -122,5 +123,4 @@ def _type_of(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return clip(json.dumps(value, default=str), 60)

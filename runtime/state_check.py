@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from runtime.redaction import clip
+
 STATE_VERSION = 1
 MAX_ID = 2**63 - 1  # Clientary ids are 64-bit integers
 MAX_RANGES = 1000  # gaps beyond this many, the oldest first, are treated as done (see polling)
@@ -138,5 +140,4 @@ def _moment(name: str, value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return clip(repr(value), 40)

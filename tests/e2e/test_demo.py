@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests import canary
 from tests.conftest import REPO
 
 
@@ -17,6 +18,7 @@ def test_the_guided_scenario_runs_and_stops_its_sandbox() -> None:
         timeout=120,
         check=False,
     )
+    canary.record(done.stdout + done.stderr)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     out = done.stdout
     assert "2. Create a client" in out and '"name": "Acme Corp"' in out

@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 
 from clientary_sandbox import Sandbox
+from tests import canary
 from tests.conftest import CANARY_TOKEN, REPO
 
 PIPE_BYTES = 4096  # the smallest pipe Linux allows: the writer blocks long before it is done
@@ -52,6 +53,7 @@ def _command(sandbox: Sandbox, state_dir: Path) -> tuple[list[str], dict[str, st
 
 def _run(command: list[str], env: dict[str, str]) -> list[int]:
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+    canary.record(done.stdout + done.stderr)
     return [json.loads(line)["id"] for line in done.stdout.splitlines()]
 
 
@@ -73,6 +75,7 @@ def test_sigkill_between_output_and_state_commit_repeats_but_never_loses(
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         partial = [json.loads(first_line)["id"]]
+        canary.record(first_line)
     finally:
         if process.poll() is None:
             process.kill()

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from clientary_sandbox import Sandbox
+from tests import canary
 from tests.e2e.test_trigger_crash import PIPE_BYTES, _command, _create_clients, _run
 
 
@@ -42,6 +43,8 @@ def test_a_second_run_during_a_first_waits_and_emits_no_item_twice(
         first_log.close()
     first_err = (tmp_path / "first.err").read_bytes()
 
+    for text in (head, rest, first_err, second_out, second_err):
+        canary.record(text)
     first_ids = [json.loads(line)["id"] for line in (head + rest).splitlines()]
     second_ids = [json.loads(line)["id"] for line in second_out.splitlines()]
     assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
