@@ -36,6 +36,7 @@ def main() -> None:
         (connection.username, connection.password),
         connector.base.timeout_seconds,
         RetryPolicy(connector.base.max_retries, connector.base.max_retry_wait_seconds),
+        max_response_bytes=connector.base.max_response_bytes,
     )
     context = RunContext(connector, connection, transport)
     parameters = prepare_parameters(module.input, {"limit": options.limit})

@@ -135,7 +135,7 @@ def _poll(
     check: OutputCheck | None,
 ) -> None:
     from runtime.polling import Start, poll
-    from runtime.state import DEFAULT_STATE_DIR, LOCK_WAIT_SECONDS, StateStore
+    from runtime.state import DEFAULT_STATE_DIR, StateStore
 
     if options.limit is not None and options.limit < 1:
         raise InputError(f"--limit: expected a whole number of at least 1; got {options.limit}")
@@ -143,7 +143,9 @@ def _poll(
     target = context.connection.target
     # Held from reading the state to committing the next one: a second run of this
     # trigger waits, then refuses, and so never emits what this one emits.
-    with store.session(module.id, target, wait_seconds=LOCK_WAIT_SECONDS) as session:
+    with store.session(
+        module.id, target, wait_seconds=context.connector.base.state_lock_wait_seconds
+    ) as session:
         previous = session.state
         if previous.started and options.start:
             raise InputError(
@@ -225,7 +227,7 @@ def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
 
 
 def state(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
-    from runtime.state import DEFAULT_STATE_DIR, LOCK_WAIT_SECONDS, StateStore
+    from runtime.state import DEFAULT_STATE_DIR, StateStore
 
     connector, spec = load_for_run(root, options.module)
     if spec.trigger is None:
@@ -236,7 +238,9 @@ def state(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     connection = _open(connector, spec.connection, options, redactor, need_token=False)
     store = StateStore(Path(options.state_dir or DEFAULT_STATE_DIR))
     if options.action == "reset":
-        removed = store.reset(spec.id, connection.target, wait_seconds=LOCK_WAIT_SECONDS)
+        removed = store.reset(
+            spec.id, connection.target, wait_seconds=connector.base.state_lock_wait_seconds
+        )
         print(f"{spec.id}: state {'removed' if removed else 'was already empty'}", file=sys.stderr)
         return 0
     print(json.dumps(redactor.value(store.load(spec.id, connection.target).to_json()), indent=2))
@@ -327,6 +331,7 @@ def _context(
         auth=(connection.username, connection.password),
         timeout_seconds=base.timeout_seconds,
         retry=RetryPolicy(base.max_retries, base.max_retry_wait_seconds),
+        max_response_bytes=base.max_response_bytes,
     )
     if options is not None and getattr(options, "verbose", False):
         transport = LoggingTransport(transport)

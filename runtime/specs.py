@@ -83,6 +83,7 @@ class BaseSpec:
     max_retry_wait_seconds: float = 30.0
     concurrency: int = 1
     max_response_bytes: int = 64 * 1024 * 1024  # decoded size of one answer, while streaming
+    state_lock_wait_seconds: float = 5.0  # how long a trigger run waits for another to finish
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,7 @@ def build_base(data: Mapping[str, Any]) -> BaseSpec:
         max_retry_wait_seconds=float(data.get("max_retry_wait_seconds", 30.0)),
         concurrency=int(data.get("concurrency", 1)),
         max_response_bytes=int(data.get("max_response_bytes", 64 * 1024 * 1024)),
+        state_lock_wait_seconds=float(data.get("state_lock_wait_seconds", 5.0)),
     )
 
 

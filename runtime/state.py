@@ -29,7 +29,6 @@ from runtime.errors import StateError
 from runtime.state_check import STATE_VERSION, DamagedState, checked_state_fields
 
 DEFAULT_STATE_DIR = ".connector-state"
-LOCK_WAIT_SECONDS = 5.0  # TODO(lead): becomes base.state_lock_wait_seconds in connector.yaml
 _LOCK_RETRY_SECONDS = 0.05
 
 

@@ -54,6 +54,24 @@ def sample(name: str) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def definitions_with(root: Path, **base: object) -> Path:
+    """A copy of the definitions in ``root`` whose connector.yaml ``base`` sets these values."""
+    import shutil
+
+    import yaml
+
+    for name in ("connections", "modules", "rpcs", "webhooks"):
+        shutil.copytree(REPO / name, root / name)
+    text = (REPO / "connector.yaml").read_text(encoding="utf-8")
+    for key, value in base.items():
+        line = f"\n  {key}: "
+        start = text.index(line) + len(line)
+        end = text.index("\n", start)
+        text = text[:start] + yaml.safe_dump(value).removesuffix("\n...\n").strip() + text[end:]
+    (root / "connector.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
 @dataclass
 class CliResult:
     code: int

@@ -20,7 +20,7 @@ import pytest
 
 from runtime.errors import OutcomeUnknownError, TransportError
 from runtime.transport import HttpRequest, RequestsTransport, RetryPolicy
-from tests.conftest import CANARY_TOKEN, REPO, CliResult
+from tests.conftest import CANARY_TOKEN, REPO, CliResult, definitions_with
 from tests.hostile_server import (
     Exchange,
     Handler,
@@ -126,6 +126,15 @@ def test_a_100_mb_body_is_refused_at_the_size_limit(
     server = serve(stream([b'{"clients": ['] + [chunk] * 100))
     line = one_error(search(cli, server))
     assert "larger than max_response_bytes (67108864 bytes)" in line
+
+
+def test_the_cli_honours_the_limit_connector_yaml_sets(
+    cli: Cli, serve: Callable[..., HostileServer], tmp_path: Path
+) -> None:
+    root = definitions_with(tmp_path, max_response_bytes=2048)
+    server = serve(respond(200, page("[" + ",".join(['{"id": 1}'] * 400) + "]")))
+    line = one_error(cli("--root", str(root), "run", "search_clients", "--base-url", server.url))
+    assert "larger than max_response_bytes (2048 bytes)" in line
 
 
 def test_a_lowered_limit_is_honoured_and_a_declared_length_refused_unread(

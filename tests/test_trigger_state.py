@@ -16,7 +16,7 @@ import requests
 from clientary_sandbox import Sandbox
 from runtime.errors import StateError
 from runtime.state import StateStore
-from tests.conftest import CANARY_TOKEN, CliResult
+from tests.conftest import CANARY_TOKEN, CliResult, definitions_with
 
 WATCH = "watch_new_clients"
 
@@ -169,13 +169,14 @@ def test_a_temp_file_left_by_a_killed_commit_is_cleaned_on_the_next_one(
 def test_a_second_run_waits_for_the_lock_then_refuses_without_emitting(
     watch: Callable[..., CliResult], sandbox: Sandbox, tmp_path: Path
 ) -> None:
+    quick = ["--root", str(definitions_with(tmp_path / "root", state_lock_wait_seconds=0.2))]
     add_clients(sandbox, 2)
     watch("--start", "all")
     add_clients(sandbox, 2)
     target = f"{sandbox.base_url}/api/v2"
     store = StateStore(tmp_path / "state")
     with store.session(WATCH, target, wait_seconds=0):  # another run, mid-poll
-        result = watch()
+        result = watch(*quick)
     assert (result.code, result.out) == (1, "")
     (line,) = error_lines(result)
     assert WATCH in line and "another run" in line
@@ -185,11 +186,12 @@ def test_a_second_run_waits_for_the_lock_then_refuses_without_emitting(
 def test_state_reset_waits_for_a_running_poll(
     cli: Callable[..., CliResult], watch: Callable[..., CliResult], sandbox: Sandbox, tmp_path: Path
 ) -> None:
+    quick = ["--root", str(definitions_with(tmp_path / "root", state_lock_wait_seconds=0.2))]
     add_clients(sandbox, 1)
     watch("--start", "all")
     store = StateStore(tmp_path / "state")
     with store.session(WATCH, f"{sandbox.base_url}/api/v2", wait_seconds=0):
-        result = cli("state", "reset", WATCH, "--state-dir", "state")
+        result = cli("state", "reset", WATCH, "--state-dir", "state", *quick)
     assert result.code == 1 and "another run" in result.err
     assert state_file(tmp_path).exists()
 
