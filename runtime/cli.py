@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -174,8 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return commands.dispatch(options, redactor)
     except ConnectorError as error:
-        for line in redactor.text(f"error: {error.make_type}: {error.message}").splitlines():
-            print(line, file=sys.stderr)
+        text = redactor.text(f"error: {error.make_type}: {error.message}")
+        for line in text.split("\n"):  # a DefinitionError lists one problem a line
+            print(_printable(line), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -183,6 +185,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
         sys.stderr.close()
         return 0
+
+
+# Control characters and Unicode line breaks a message may quote (a parameter name, a
+# server's text): shown escaped, so one message stays one line and cannot move the cursor.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(line: str) -> str:
+    return _UNPRINTABLE.sub(lambda found: ascii(found.group())[1:-1], line)
 
 
 def _sandbox_arguments(arguments: list[str]) -> list[str] | None:

@@ -105,3 +105,14 @@ def test_a_message_quoting_a_lone_surrogate_is_printed_escaped(
 ) -> None:
     line = only_error(cli("run", "get_client", "--params", '{"id": "\\ud800"}', "--dry-run"))
     assert line == 'error: DataError: parameters.id: expected integer; got "\\ud800"'
+
+
+def test_control_characters_and_line_breaks_in_a_quoted_name_stay_on_one_line(
+    cli: Callable[..., CliResult],
+) -> None:
+    name = "a\u2028b\x85c\x1b[31m\rd"
+    line = only_error(cli("run", "get_client", "--params", json.dumps({name: 1, "id": 1})))
+    assert line == (
+        "error: DataError: parameters.a\\u2028b\\x85c\\x1b[31m\\rd: unknown parameter; "
+        "expected one of: id"
+    )
