@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode run test validate lint typecheck pytest docs docs-check export bench clean
+.PHONY: install bytecode run test validate lint typecheck pytest docs docs-check export bench soak clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ export: $(STAMP)
 
 bench: $(STAMP) bytecode
 	$(BIN)/python -m bench
+
+## Not part of `make test`: 8 concurrent CLI processes against one sandbox for 60 s; the
+## books (runs, errors by type, duplicates, losses, the sandbox's consistency) must balance.
+soak: $(STAMP) bytecode
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .connector-state build

@@ -193,6 +193,33 @@ class Store:
             ).fetchone()
         return int(row[0])
 
+    def consistency_problems(self) -> list[str]:
+        """What a crash, a race or a bug could have left wrong, one line each (none: [])."""
+        checks = {
+            "a document whose id differs from its row": (
+                "SELECT resource, id FROM records "
+                "WHERE json_valid(doc) AND json_extract(doc, '$.id') IS NOT id"
+            ),
+            "an id above its sequence (it would be reused)": (
+                "SELECT r.resource, r.id FROM records r JOIN sequences s USING (resource) "
+                "WHERE r.id > s.last_id"
+            ),
+            "a record of a resource without a sequence": (
+                "SELECT resource, id FROM records WHERE resource NOT IN "
+                "(SELECT resource FROM sequences)"
+            ),
+            "a document that is not a JSON object": (
+                "SELECT resource, id FROM records WHERE "
+                "CASE WHEN json_valid(doc) THEN json_type(doc) END IS NOT 'object'"
+            ),
+        }
+        problems: list[str] = []
+        with self.lock:
+            for what, sql in checks.items():
+                for resource, record_id in self._conn.execute(sql).fetchall()[:10]:
+                    problems.append(f"{resource} {record_id}: {what}")
+        return problems
+
     def close(self) -> None:
         with self.lock:
             self._conn.close()

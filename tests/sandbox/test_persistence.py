@@ -29,3 +29,22 @@ def test_memory_db_is_fresh(make_sandbox: Any, api_for: Any) -> None:
     api = api_for(make_sandbox())
     api.create("clients", {"client": {"name": "Only here"}})
     assert api_for(make_sandbox()).get("clients").json()["total_count"] == 0
+
+
+def test_the_consistency_check_finds_what_a_crash_or_a_race_could_leave() -> None:
+    from clientary_sandbox import Sandbox
+
+    sandbox = Sandbox(seed=3)
+    try:
+        assert sandbox.store.consistency_problems() == []
+        store = sandbox.store
+        with store.lock:  # damage the database behind the store's back
+            store._conn.execute(
+                "UPDATE records SET doc = '[1]' WHERE resource = 'clients' AND id = 1"
+            )
+            store._conn.execute("UPDATE sequences SET last_id = 1 WHERE resource = 'staff'")
+        problems = store.consistency_problems()
+        assert "clients 1: a document that is not a JSON object" in problems
+        assert any(p.startswith("staff ") and "above its sequence" in p for p in problems)
+    finally:
+        sandbox.close()
