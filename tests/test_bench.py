@@ -99,3 +99,26 @@ def test_a_quick_run_leaves_the_committed_report_alone() -> None:
     assert quick.repeat == 2
     assert quick.output == ROOT / "build" / "bench" / "results-quick.md"
     assert parse_arguments(["--quick", "--output", "x.md"]).output == Path("x.md")
+
+
+def test_the_soak_books_fail_on_a_duplicate_a_loss_an_error_or_an_inconsistency(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from collections import Counter
+
+    from bench.soak import Books, report
+
+    def books(**changes: object) -> Books:
+        kept = Books(created={1, 2}, emitted=Counter({1: 1, 2: 1}), refused=3)
+        for name, value in changes.items():
+            setattr(kept, name, value)
+        return kept
+
+    assert report(books(), 1.0, []) == 0
+    assert "refused overlapping trigger runs (expected): 3" in capsys.readouterr().out
+    assert report(books(emitted=Counter({1: 2, 2: 1})), 1.0, []) == 1
+    assert "duplicates: 1 [1]" in capsys.readouterr().out
+    assert report(books(emitted=Counter({1: 1})), 1.0, []) == 1
+    assert "losses: 1 [2]" in capsys.readouterr().out
+    assert report(books(errors=Counter({"ConnectionError": 1})), 1.0, []) == 1
+    assert report(books(), 1.0, ["clients 1: an id above its sequence"]) == 1
