@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from runtime.errors import ApiError
+from runtime.json_limits import TooDeepError
 from runtime.redaction import clip
 from runtime.specs import ErrorRuleSpec
 from runtime.transport import HttpResponse
@@ -41,14 +42,18 @@ def raise_for_status(response: HttpResponse, rules: Mapping[str, ErrorRuleSpec])
 def _details(response: HttpResponse) -> str:
     """The API's own explanation, readable and short (masked, then cut): field errors first."""
     try:
-        return clip(_explanation(response), DETAIL_LIMIT)
-    except RecursionError:  # a body nested too deep to show as text
+        explanation = _explanation(response)
+    except (TooDeepError, RecursionError):  # a body nested too deep to show as text
         return "(the answer is nested too deeply to show)"
+    # One line whatever the server sent: an error message is a single line of stderr.
+    return clip(" ".join(explanation.split()), DETAIL_LIMIT)
 
 
 def _explanation(response: HttpResponse) -> str:
     try:
         body: Any = response.json()
+    except TooDeepError:
+        raise
     except ValueError:
         text = response.content.decode("utf-8", "replace").strip()
         return "" if text.startswith("<") else text

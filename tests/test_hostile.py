@@ -335,3 +335,26 @@ def test_connector_yaml_declares_the_size_limit_the_transport_defaults_to() -> N
 
     connector, _ = load_for_run(REPO, "search_clients")
     assert connector.base.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES == 64 * MIB
+
+
+def test_a_multi_line_error_body_is_shown_on_one_line(
+    cli: Cli, serve: Callable[..., HostileServer]
+) -> None:
+    body = "Internal error\n  at line 3\r\n\tretry later\n"
+    server = serve(respond(500, body, content_type="text/plain"))
+    result = search(cli, server)
+    assert result.err.splitlines() == [
+        "error: ConnectionError: HTTP 500: Clientary is unavailable or failed; try again later: "
+        "Internal error at line 3 retry later"
+    ]
+
+
+def test_a_deep_422_body_says_so_instead_of_showing_brackets(
+    cli: Cli, serve: Callable[..., HostileServer]
+) -> None:
+    server = serve(respond(422, b'{"errors": ' + b"[" * 5000 + b"]" * 5000 + b"}"))
+    line = one_error(cli("run", "create_client", "--param", "name=A", "--base-url", server.url))
+    assert line == (
+        "error: DataError: HTTP 422: Clientary refused the data: (the answer is nested too "
+        "deeply to show)"
+    )
