@@ -8,7 +8,8 @@ send the token to another host. ``--base-url`` swaps only scheme, host and port
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,21 @@ import yaml
 
 from runtime.errors import InputError
 from runtime.json_limits import TooDeepError, load_yaml
+from runtime.redaction import clip
 from runtime.specs import BaseSpec, ConnectionSpec
 from runtime.templating import render_value
 
 _DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# What people paste: the host, or its https URL with an optional final "/". The label is
+# checked by _DOMAIN after, so nothing but one DNS label survives. Plain http:// is not
+# accepted: the API is https-only, and a user who typed it should see that it is not used.
+_PASTED = re.compile(r"(?:https://)?(?P<label>[^./:@?#\\]+)\.clientary\.com/?")
+# A value that plainly names one account (a path or a query pasted along, http://, no
+# .clientary.com): the hint offers its label. No "@", ":" port or other host gets a hint.
+_NAMED = re.compile(
+    r"(?P<scheme>https?://)?(?P<label>[a-z0-9-]+)(?:\.clientary\.com)?(?:[/?#][^@]*)?"
+)
+MIN_TOKEN_LENGTH = 8  # every secret is masked wherever it occurs: a shorter one mangles output
 PLACEHOLDER_DOMAIN = "local"  # stands in for the domain when --base-url replaces the host
 
 
@@ -42,17 +54,35 @@ class Connection:
 
 
 def check_domain(value: object) -> str:
-    text = str(value or "").strip().lower()
-    if _DOMAIN.fullmatch(text):
-        return text
-    hint = ""
-    if text.endswith(".clientary.com"):
-        hint = f"; enter only the part before .clientary.com, e.g. {text.split('.')[0]!r}"
-    shown = str(value)[:60]
+    """The account's label from what a user types or pastes: ``acme``, ``acme.clientary.com``,
+    ``https://acme.clientary.com/`` (any case). Anything else is refused, and a hint is given
+    only when it is itself accepted."""
+    text = "" if value is None else str(value).strip().lower()
+    if not text:
+        raise InputError(
+            "connection.domain: expected the account's subdomain (e.g. 'acme' for "
+            "acme.clientary.com); missing: set CLIENTARY_DOMAIN or 'domain' in the "
+            "--connection file"
+        )
+    pasted = _PASTED.fullmatch(text)
+    label = pasted["label"] if pasted else text
+    if _DOMAIN.fullmatch(label):
+        return label
     raise InputError(
         "connection.domain: expected the account's subdomain, one label of letters, digits "
-        f"and '-' (e.g. 'acme' for acme.clientary.com); got {shown!r}{hint}"
+        f"and '-' (e.g. 'acme' for acme.clientary.com); got {clip(str(value), 60)!r}"
+        + _domain_hint(text)
     )
+
+
+def _domain_hint(text: str) -> str:
+    """``; enter 'acme'`` when the value plainly names that account, else nothing."""
+    named = _NAMED.fullmatch(text)
+    if named is None or not _DOMAIN.fullmatch(named["label"]):
+        return ""
+    if named["scheme"] == "http://":
+        return f"; the API is reached over https only: enter {named['label']!r}"
+    return f"; enter {named['label']!r}"
 
 
 def check_base_url(value: str) -> str:
@@ -72,13 +102,19 @@ def check_base_url(value: str) -> str:
     if not usable:
         raise InputError(
             "--base-url: expected scheme, host and optional port only, such as "
-            f"'http://127.0.0.1:8080'; got {value[:60]!r}"
+            f"'http://127.0.0.1:8080'; got {clip(value, 60)!r}"
         )
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def read_connection_values(file: str | None, environ: Mapping[str, str]) -> dict[str, Any]:
-    """Connection values from a YAML/JSON file, else from CLIENTARY_DOMAIN / CLIENTARY_API_TOKEN."""
+def read_connection_values(
+    file: str | None, environ: Mapping[str, str], note: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Connection values from a YAML/JSON file, else from CLIENTARY_DOMAIN / CLIENTARY_API_TOKEN.
+
+    The token is checked here already (``forgive_secrets``): the CLI hands these values to its
+    redactor next, and a token it must refuse should not first be masked all over the error.
+    """
     if file:
         path = Path(file)
         where = f"--connection {file}"
@@ -96,13 +132,13 @@ def read_connection_values(file: str | None, environ: Mapping[str, str]) -> dict
             raise InputError(f"{where}: cannot read it: {reason}") from None
         if not isinstance(data, dict):
             raise InputError(f"--connection {file}: expected a mapping with domain and api_token")
-        return data
+        return forgive_secrets(data, ("api_token",), note)
     values: dict[str, Any] = {}
     if environ.get("CLIENTARY_DOMAIN"):
         values["domain"] = environ["CLIENTARY_DOMAIN"]
     if environ.get("CLIENTARY_API_TOKEN"):
         values["api_token"] = environ["CLIENTARY_API_TOKEN"]
-    return values
+    return forgive_secrets(values, ("api_token",), note)
 
 
 def _check_latin1(spec: ConnectionSpec, values: Mapping[str, Any]) -> None:
@@ -118,13 +154,45 @@ def _check_latin1(spec: ConnectionSpec, values: Mapping[str, Any]) -> None:
             )
 
 
+def forgive_secrets(
+    values: Mapping[str, Any], names: Iterable[str], note: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """The values with whitespace around each secret removed (a token copied with a space or
+    a newline would be sent as it is and refused as if it were wrong), and a secret shorter
+    than MIN_TOKEN_LENGTH refused: every secret is masked wherever it occurs in output, so a
+    short one would mangle ordinary text. Only the length is shown, never the value."""
+    checked = dict(values)
+    for name in names:
+        text = checked.get(name)
+        if not isinstance(text, str) or not text.strip():
+            continue  # missing: open_connection says so
+        if text != text.strip():
+            checked[name] = text = text.strip()
+            (note or _to_stderr)(
+                f"note: connection.{name}: leading/trailing whitespace removed "
+                "(it is not part of a token)"
+            )
+        if len(text) < MIN_TOKEN_LENGTH:
+            raise InputError(
+                f"connection.{name}: expected the API token, at least {MIN_TOKEN_LENGTH} "
+                f"characters (profile page > Generate API Token); got {len(text)} character(s)"
+            )
+    return checked
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
 def open_connection(
     spec: ConnectionSpec,
     base: BaseSpec,
     values: Mapping[str, Any],
     base_url: str | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> Connection:
-    """Check the values and work out the base URL; nothing is sent."""
+    """Check the values and work out the base URL; nothing is sent. ``note`` receives what
+    was forgiven (standard error when not given)."""
     override = check_base_url(base_url) if base_url else None
     known = set(spec.parameters.get("properties", {}))
     unknown = sorted(set(values) - known)
@@ -132,14 +200,13 @@ def open_connection(
         raise InputError(
             f"connection: unknown key {unknown[0]!r}; expected: {', '.join(sorted(known))}"
         )
-    token = str(values.get("api_token") or "")
-    if not token.strip():
+    checked = forgive_secrets(values, spec.secret_names, note)
+    if not str(checked.get("api_token") or ""):
         raise InputError(
             "connection.api_token: expected the API token "
             "(profile page > Generate API Token); got nothing"
         )
-    _check_latin1(spec, values)
-    checked = dict(values)
+    _check_latin1(spec, checked)
     if override is not None and not values.get("domain"):
         checked["domain"] = PLACEHOLDER_DOMAIN
     checked["domain"] = check_domain(checked.get("domain"))

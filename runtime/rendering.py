@@ -15,6 +15,7 @@ from typing import Any
 
 from runtime.connection import Connection
 from runtime.errors import InputError, RenderError
+from runtime.redaction import clip
 from runtime.specs import BaseSpec, RequestSpec, VariantSpec
 from runtime.templating import render_value
 from runtime.transport import HttpRequest
@@ -56,7 +57,9 @@ def render_request(
     context = {"parameters": parameters, "connection": connection.values}
     path = str(render_value(spec.url, context, url=True))
     if "//" in path or not path.startswith("/"):
-        raise RenderError(f"rendered path {path[:60]!r} is not a relative path under the base URL")
+        raise RenderError(
+            f"rendered path {clip(path, 60)!r} is not a relative path under the base URL"
+        )
     query = _render_mapping(spec.query, context, "query")
     headers = {
         **base.headers,
@@ -82,10 +85,11 @@ def render_request(
 
 
 def _method(template: str, context: Mapping[str, Any]) -> str:
-    method = str(render_value(template, context)).strip().upper()
-    if method not in METHODS:
+    given = str(render_value(template, context))
+    method = given.strip().upper()
+    if method not in METHODS:  # shown as given: masked, then cut (an upper-cased secret is not)
         raise InputError(
-            f"parameters.method: expected one of {', '.join(METHODS)}; got {method[:20]!r}"
+            f"parameters.method: expected one of {', '.join(METHODS)}; got {clip(given, 20)!r}"
         )
     return method
 

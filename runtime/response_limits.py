@@ -26,6 +26,8 @@ from typing import Any
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 
+from runtime.redaction import clip
+
 # 64 MiB: the largest Clientary page (50 records) is well under 1 MiB, and a body of this
 # size costs about twice that in memory while it is parsed. connector.yaml states it.
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
@@ -120,7 +122,7 @@ def read_body(response: Any, limit: int, deadline: float) -> bytes:
 def _inflater_for(encoding: str) -> _Inflater:
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise BadEncoding(
-            f"expected a body in identity, gzip or deflate encoding; got {encoding[:40]!r}"
+            f"expected a body in identity, gzip or deflate encoding; got {clip(encoding, 40)!r}"
         )
     return _Inflater(encoding)
 

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from runtime.errors import InputError, RenderError
+from runtime.redaction import clip
 
 SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*$", re.DOTALL)
 
@@ -59,7 +60,7 @@ def relative_path(value: object) -> RelativePath:
         if failed:
             raise InputError(
                 f"parameters.url: expected a path relative to the API base such as '/clients'; "
-                f"{reason}; got {text[:60]!r}"
+                f"{reason}; got {clip(text, 60)!r}"
             )
     return RelativePath(text)
 
