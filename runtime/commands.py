@@ -26,6 +26,7 @@ from runtime.transport import RequestsTransport, RetryPolicy, Transport
 
 if TYPE_CHECKING:
     from runtime.output_check import OutputCheck
+    from runtime.progress import ReadProgress
 
 
 def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
@@ -115,8 +116,23 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
             raise InputError(
                 "--limit and --start are for trigger modules; searches take --param limit=N"
             )
-        pages = run_module_pages(spec, parameters, context)
-        _write_pages(redactor, pages if check is None else check.check_pages(pages))
+        if spec.response.iterate is None:  # an action: its one bundle, nothing to count
+            pages = run_module_pages(spec, parameters, context)
+            _write_pages(redactor, pages if check is None else check.check_pages(pages))
+        else:
+            from runtime.progress import ReadProgress, module_notice
+
+            progress = ReadProgress.for_transport(spec.id, sys.stderr, context.transport)
+            pages = run_module_pages(spec, parameters, context, progress.report)
+            try:
+                shown = _write_pages(
+                    redactor, pages if check is None else check.check_pages(pages), progress
+                )
+            finally:  # an error line, too, starts on a clean line
+                progress.finish()
+            notice = module_notice(spec, progress.report, shown)
+            for line in progress.closing_lines(notice, shown):
+                print(redactor.text(line), file=sys.stderr)
     else:
         _poll(spec, parameters, context, options, redactor, check)
     if check is None:
@@ -176,10 +192,20 @@ def _poll(
 
 
 def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    from runtime.progress import ReadProgress, rpc_notice
+
     connector, spec = load_rpc(root, options.rpc)
     connection = _open(connector, spec.connection, options, redactor)
     parameters = _parameters(spec, options)
-    return _write(redactor, run_rpc(spec, parameters, _context(connector, connection, options)))
+    context = _context(connector, connection, options)
+    progress = ReadProgress.for_transport(spec.id, sys.stderr, context.transport)
+    try:
+        shown = _write(redactor, run_rpc(spec, parameters, context, progress.report), progress)
+    finally:
+        progress.finish()
+    for line in progress.closing_lines(rpc_notice(spec, progress.report, shown), shown):
+        print(redactor.text(line), file=sys.stderr)
+    return 0
 
 
 def export(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
@@ -338,15 +364,35 @@ def _context(
     return RunContext(connector, connection, transport)
 
 
-def _write_pages(redactor: Redactor, pages: Iterable[Sequence[Mapping[str, Any]]]) -> int:
+def _write_pages(
+    redactor: Redactor,
+    pages: Iterable[Sequence[Mapping[str, Any]]],
+    progress: ReadProgress | None = None,
+) -> int:
+    """Writes the bundles to stdout; returns how many."""
     writer = JsonLinesWriter(sys.stdout, redactor)
+    # On a terminal that stdout shares, the live line is lifted off while bundles are
+    # printed, so that no bundle line starts behind it.
+    shared = progress if progress is not None and progress.live and sys.stdout.isatty() else None
+    written = 0
     try:
         for bundles in pages:
-            writer.write_all(bundles)
+            if shared is None:
+                writer.write_all(bundles)
+            else:
+                shared.pause()
+                writer.write_all(bundles)
+                writer.flush()
+                shared.resume()
+            written += len(bundles)
     finally:  # what came before an error is still handed out
         writer.flush()
-    return 0
+    return written
 
 
-def _write(redactor: Redactor, bundles: Iterable[Mapping[str, Any]]) -> int:
-    return _write_pages(redactor, ((bundle,) for bundle in bundles))
+def _write(
+    redactor: Redactor,
+    bundles: Iterable[Mapping[str, Any]],
+    progress: ReadProgress | None = None,
+) -> int:
+    return _write_pages(redactor, ((bundle,) for bundle in bundles), progress)

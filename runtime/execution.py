@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 from runtime.api_errors import raise_for_status
@@ -12,7 +12,7 @@ from runtime.connection import Connection
 from runtime.errors import InputError, MappingError
 from runtime.json_limits import TooDeepError
 from runtime.mapping import Bundle, get_path, single_bundle
-from runtime.pagination import iter_pages
+from runtime.pagination import ReadReport, iter_pages
 from runtime.rendering import render_request, select_request
 from runtime.specs import ConnectorSpec, ModuleSpec, RpcSpec
 from runtime.templating import render_value
@@ -60,10 +60,14 @@ def run_module(
 
 
 def run_module_pages(
-    module: ModuleSpec, parameters: Mapping[str, Any], run: RunContext
+    module: ModuleSpec,
+    parameters: Mapping[str, Any],
+    run: RunContext,
+    report: ReadReport | None = None,
 ) -> Iterator[list[Bundle]]:
     """The same bundles a page at a time (an action's one bundle is a page of one): a
-    consumer that handles whole lists, like the CLI's writer, skips a call per record."""
+    consumer that handles whole lists, like the CLI's writer, skips a call per record.
+    A list module tells ``report`` of each page and of a stop at its limit."""
     request = build_request(module, parameters, run)
     if module.response.iterate is None:
         yield [_action_output(module, parameters, run.send(request))]
@@ -77,6 +81,7 @@ def run_module_pages(
         module.id,
         concurrency=run.connector.base.concurrency,
         wanted=limit,
+        report=report,
     )
     if limit is None:
         yield from pages
@@ -84,6 +89,8 @@ def run_module_pages(
     remaining = limit
     for records in pages:
         if len(records) >= remaining:
+            if report is not None:  # before the yield: a consumer may not ask for more
+                report.stop("limit", left_out=len(records) > remaining)
             yield records[:remaining]
             return  # without asking for the next page
         remaining -= len(records)
@@ -123,18 +130,36 @@ def resolve_limit(limit: int | str | None, parameters: Mapping[str, Any]) -> int
 
 
 def run_rpc(
-    rpc: RpcSpec, parameters: Mapping[str, Any], run: RunContext
+    rpc: RpcSpec,
+    parameters: Mapping[str, Any],
+    run: RunContext,
+    report: ReadReport | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Options ``{label, value}``, reading at most ``max_pages`` pages (drop-downs stay quick)."""
+    """Options ``{label, value}``, reading at most ``max_pages`` pages (drop-downs stay quick);
+    ``report`` hears of each page and of a stop at the page cap or the limit."""
     request = build_request(rpc, parameters, run)
     pagination = rpc.pagination
     if pagination is not None:
         pagination = replace(pagination, max_pages=min(pagination.max_pages, rpc.max_pages))
     pages = iter_pages(
-        request, rpc.response.iterate or "", pagination, run.fetch_body, rpc.id, stop_at_cap=True
+        request,
+        rpc.response.iterate or "",
+        pagination,
+        run.fetch_body,
+        rpc.id,
+        stop_at_cap=True,
+        report=report,
     )
-    records = chain.from_iterable(pages)
     limit = rpc.response.limit if isinstance(rpc.response.limit, int) else None
-    for item in records if limit is None else islice(records, limit):
-        label = render_value(rpc.option_label, {"item": item, "parameters": parameters})
-        yield {"label": str(label), "value": get_path(item, rpc.option_value)}
+    remaining = limit
+    for records in pages:
+        taken = records if remaining is None else records[:remaining]
+        if remaining is not None:
+            remaining -= len(taken)
+            if remaining == 0 and report is not None:
+                report.stop("limit", left_out=len(records) > len(taken))
+        for item in taken:
+            label = render_value(rpc.option_label, {"item": item, "parameters": parameters})
+            yield {"label": str(label), "value": get_path(item, rpc.option_value)}
+        if remaining == 0:
+            return

@@ -161,13 +161,16 @@ class LoggingTransport:
     """Wraps a transport and logs each request line and status to stderr (no headers, no body).
 
     The line is masked by the active redactor: a user may put the token in a URL or a query.
+    ``requests`` counts the requests sent, for the summary a read ends with.
     """
 
     def __init__(self, inner: Transport, stream: TextIO | None = None) -> None:
         self._inner = inner
         self._stream = stream or sys.stderr
+        self.requests = 0
 
     def send(self, request: HttpRequest) -> HttpResponse:
+        self.requests += 1
         started = time.perf_counter()
         query = "&".join(f"{key}={value}" for key, value in request.query)
         target = request.url + (f"?{query}" if query else "")

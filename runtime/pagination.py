@@ -4,12 +4,15 @@
       type: page_number
       page_parameter: page        # page 1 is the request as declared; then page=2, 3, ...
       page_count: page_count      # where the envelope says how many pages there are
+      total_count: total_count    # optional: how many records the whole list holds
       record_key: id              # spots a page served twice
       max_pages: 1000             # beyond this: an error, never a silent truncation
 
 Reading stops at ``page_count``, at an empty page, or when the consumer stops
 asking (a limit). A page whose records all appeared on the page before is an
 error; records that shifted onto the next page while reading are not repeated.
+A ``ReadReport`` given to ``iter_pages`` is told about each page (once per page,
+never per record), so the command line can show progress and say why a read stopped.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -31,6 +35,41 @@ FetchBody = Callable[[HttpRequest], Any]
 _PLAIN_KEY_TYPES = frozenset({int, str})
 
 
+@dataclass(slots=True)
+class ReadReport:
+    """What one list read has seen so far, kept up to date page by page.
+
+    ``more`` is known, never guessed: it is set when the read stopped early (``stopped``:
+    ``"limit"`` or ``"max_pages"``) and either the last page held records the limit left
+    out or ``page_count`` says pages remain unread.
+    """
+
+    listener: Callable[[ReadReport], None] | None = None  # called once per page read
+    pages: int = 0  # pages read
+    page_count: int | None = None  # as the latest page says
+    planned: int | None = None  # pages this read expects to need (limit and max_pages count)
+    records: int = 0  # records on the pages read
+    total: int | None = None  # records in the whole list, when the API tells
+    stopped: str | None = None
+    more: bool = False
+
+    def page_read(
+        self, *, page: int, page_count: int, planned: int, records: int, total: int | None
+    ) -> None:
+        self.pages = page
+        self.page_count = page_count
+        self.planned = planned
+        self.records += records
+        self.total = total
+        if self.listener is not None:
+            self.listener(self)
+
+    def stop(self, reason: str, *, left_out: bool) -> None:
+        """The consumer stopped reading (``left_out``: the last page held more than it took)."""
+        self.stopped = reason
+        self.more = left_out or (self.page_count is not None and self.pages < self.page_count)
+
+
 def iter_pages(
     first: HttpRequest,
     records_path: str,
@@ -41,15 +80,22 @@ def iter_pages(
     stop_at_cap: bool = False,
     concurrency: int = 1,
     wanted: int | None = None,
+    report: ReadReport | None = None,
 ) -> Iterator[list[Any]]:
     """Pages of records in order; at ``max_pages`` stop quietly if ``stop_at_cap``, else raise.
 
     With ``concurrency`` > 1 the next pages are fetched ahead, at most that many at
     once and never past what ``page_count`` (or ``wanted`` records) calls for; they
-    are still checked and handed out strictly in page order.
+    are still checked and handed out strictly in page order. ``report`` hears of
+    each page before its records are handed out.
     """
     if pagination is None:
-        yield records_at(fetch(first), records_path, where)
+        records = records_at(fetch(first), records_path, where)
+        if report is not None:  # one answer holds the whole list: its length is the total
+            report.page_read(
+                page=1, page_count=1, planned=1, records=len(records), total=len(records)
+            )
+        yield records
         return
     base = first
     if pagination.page_size and pagination.page_size_parameter:
@@ -60,6 +106,7 @@ def iter_pages(
 
     identity = _identity_of(pagination.record_key)
     previous: set[Any] = set()
+    wanted_pages: int | None = None  # the pages ``wanted`` records take, judged by page 1
     with PageFetcher(fetch, request_for, concurrency) as pages:
         page = 1
         while True:
@@ -75,15 +122,28 @@ def iter_pages(
             page_count = _page_count(body, pagination.page_count, where)
             done = not records or page >= page_count
             capped = not done and page >= pagination.max_pages
+            if wanted is not None and page == 1 and records:
+                wanted_pages = -(-wanted // len(records))
             if not done and not capped:
                 last = min(page_count, pagination.max_pages)
-                if wanted is not None and page == 1:
-                    last = min(last, -(-wanted // len(records)))
+                if wanted_pages is not None and page == 1:
+                    last = min(last, wanted_pages)
                 pages.fetch_ahead(after=page, last=last)  # before yielding: fetch while mapping
-            if previous.isdisjoint(keys):
-                yield records
-            else:  # records that shifted onto this page from the last one count once
-                yield [record for record in records if identity(record) not in previous]
+            if not previous.isdisjoint(keys):  # records that shifted onto this page count once
+                records = [record for record in records if identity(record) not in previous]
+            if report is not None:
+                planned = min(page_count, pagination.max_pages, wanted_pages or page_count)
+                total = _total(body, pagination.total_count)
+                report.page_read(
+                    page=page,
+                    page_count=page_count,
+                    planned=max(planned, page),
+                    records=len(records),
+                    total=total,
+                )
+                if capped and stop_at_cap:
+                    report.stop("max_pages", left_out=False)
+            yield records
             if done:
                 return
             if capped:
@@ -188,6 +248,7 @@ def _identity_of(record_key: str | None) -> Callable[[Any], Any]:
 # Far beyond any real account (a million pages of records), small enough that a hostile or
 # broken count is refused at once instead of read up to max_pages.
 MAX_PAGE_COUNT = 1_000_000
+MAX_TOTAL = MAX_PAGE_COUNT * 100  # records: a page holds at most 100
 
 
 def _page_count(body: Any, path: str, where: str) -> int:
@@ -203,6 +264,17 @@ def _page_count(body: Any, path: str, where: str) -> int:
             f"from 0 to {MAX_PAGE_COUNT}); got {_shown(value)}"
         )
     return count
+
+
+def _total(body: Any, path: str | None) -> int | None:
+    """The list's size as the envelope tells it; a missing or unusable count is no total
+    (it only words a notice, so it never fails a read that otherwise works)."""
+    value = get_path(body, path) if path is not None else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TOTAL:
+        return value
+    return None
 
 
 def _shown(value: Any) -> str:

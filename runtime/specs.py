@@ -53,6 +53,7 @@ class PaginationSpec:
     page_size_parameter: str | None = None
     page_size: int | None = None
     record_key: str | None = None
+    total_count: str | None = None  # where the envelope says how many records the list holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +195,7 @@ def _pagination(data: Mapping[str, Any] | None) -> PaginationSpec | None:
         page_size_parameter=data.get("page_size_parameter"),
         page_size=data.get("page_size"),
         record_key=data.get("record_key"),
+        total_count=data.get("total_count"),
     )
 
 
