@@ -5,6 +5,7 @@ request:
   url: "/clients/{{ parameters.id }}"
   body: {client: {name: "{{ parameters.name }}"}}
   omit_empty: true        # fields the user left empty are not sent (no blanking)
+  require_body: "update_client: nothing to update; ..."  # refused when nothing is left
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from runtime.connection import Connection
 from runtime.errors import InputError, RenderError
@@ -55,7 +57,7 @@ def render_request(
     base: BaseSpec,
 ) -> HttpRequest:
     context = {"parameters": parameters, "connection": connection.values}
-    path = str(render_value(spec.url, context, url=True))
+    path = _under_base(str(render_value(spec.url, context, url=True)), connection.base_url)
     if "//" in path or not path.startswith("/"):
         raise RenderError(
             f"rendered path {clip(path, 60)!r} is not a relative path under the base URL"
@@ -71,6 +73,8 @@ def render_request(
     if spec.omit_empty:
         query = {key: value for key, value in query.items() if not _is_empty(value)}
         body = prune_empty(body)
+    if spec.require_body and _is_empty(body):  # after pruning: {"invoice": {}} is now {}
+        raise InputError(spec.require_body)
     if method in ("GET", "DELETE"):
         body = None if body in (None, {}, []) else body
     if body is not None and method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -82,6 +86,16 @@ def render_request(
         headers=headers,
         body=body,
     )
+
+
+def _under_base(path: str, base_url: str) -> str:
+    """A path that already starts with the base URL's own path (``/api/v2/leads``, copied
+    from the API docs) is that path under the base, not ``/api/v2/api/v2/leads``. Paths are
+    checked before (``relative_path``) and after (``render_request``) this."""
+    base_path = urlsplit(base_url).path.rstrip("/")
+    if base_path and path.startswith(base_path + "/"):
+        return path[len(base_path) :]
+    return path
 
 
 def _method(template: str, context: Mapping[str, Any]) -> str:

@@ -17,6 +17,7 @@ class RequestSpec:
     headers: Any = None
     body: Any = None
     omit_empty: bool = False
+    require_body: str | None = None  # the message when the pruned body is empty
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> RequestSpec:
@@ -27,6 +28,7 @@ class RequestSpec:
             headers=data.get("headers"),
             body=data.get("body"),
             omit_empty=bool(data.get("omit_empty", False)),
+            require_body=data.get("require_body"),
         )
 
 

@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from runtime.redaction import clip
 
+_CURRENCY = re.compile(r"[A-Z]{3}")  # ISO 4217 alphabetic codes; input is upper-cased first
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
@@ -114,9 +116,21 @@ def _format_problem(kind: str | None, value: str) -> str | None:
             dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         elif kind == "email" and "@" not in value:
             return "an e-mail address"
+        elif kind == "uri" and not _is_web_address(value):
+            return "a web address such as https://acme.com (http or https, and a host)"
+        elif kind == "currency" and not _CURRENCY.fullmatch(value):
+            return "a three-letter currency code such as USD (ISO 4217)"
     except ValueError:
         return "a date such as 2024-01-31" if kind == "date" else "a date and time (ISO 8601)"
     return None
+
+
+def _is_web_address(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
 
 
 def _options(schema: Mapping[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -20,8 +21,23 @@ SCHEMAS = {
     if schema["properties"]
 }
 
+# jsonschema checks no "uri" without an extra package, and "currency" is ours: the rules the
+# definition schema documents for them, written independently of runtime/value_check.py.
+FORMATS = FormatChecker()
+FORMATS.checks("uri")(
+    lambda value: (
+        not isinstance(value, str)
+        or re.fullmatch(r"https?://[A-Za-z0-9.-]*[A-Za-z0-9](:\d+)?([/?#]\S*)?", value) is not None
+    )
+)
+FORMATS.checks("currency")(
+    lambda value: not isinstance(value, str) or re.fullmatch("[A-Z]{3}", value) is not None
+)
+TEXTS = ["", "x", "2024-01-31", "2024-13-45", "a@b.c", "GET", "date", "name", "USD", "usd"]
+URLS = ["https://acme.com", "http://a.b/c?d", "acme.com", "ftp://acme.com", "https://"]
+
 scalars = st.one_of(
-    st.sampled_from(["", "x", "2024-01-31", "2024-13-45", "a@b.c", "GET", "date", "name", "USD"]),
+    st.sampled_from(TEXTS + URLS),
     st.integers(-3, 200),
     st.sampled_from([0.5, 2.0, -1.5]),
     st.booleans(),
@@ -46,7 +62,7 @@ def test_the_checker_says_no_exactly_when_jsonschema_does(name: str, data: st.Da
     names = sorted(schema["properties"])
     chosen: dict[str, Any] = data.draw(st.dictionaries(st.sampled_from(names), values, max_size=4))
     ours = list(check_value(schema, chosen, "parameters"))
-    theirs = list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(chosen))
+    theirs = list(Draft202012Validator(schema, format_checker=FORMATS).iter_errors(chosen))
     assert bool(ours) == bool(theirs), (ours, [error.message for error in theirs])
 
 
@@ -82,3 +98,20 @@ def test_each_problem_is_one_readable_line() -> None:
     assert list(check_value(schema, {"date": "31/01/2024"}, "parameters")) == [
         'parameters.date: expected a date such as 2024-01-31; got "31/01/2024"'
     ]
+
+
+def test_web_addresses_and_currency_codes_are_checked() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "website": {"type": "string", "format": "uri"},
+            "currency_code": {"type": "string", "format": "currency"},
+        },
+    }
+    assert list(check_value(schema, {"website": "notaurl", "currency_code": "US"}, "p")) == [
+        "p.website: expected a web address such as https://acme.com (http or https, and a "
+        'host); got "notaurl"',
+        'p.currency_code: expected a three-letter currency code such as USD (ISO 4217); got "US"',
+    ]
+    good = {"website": "https://acme.com/x", "currency_code": "USD"}
+    assert list(check_value(schema, good, "p")) == []
