@@ -124,15 +124,12 @@ def iter_pages(
             capped = not done and page >= pagination.max_pages
             if wanted is not None and page == 1 and records:
                 wanted_pages = -(-wanted // len(records))
-            if not done and not capped:
-                last = min(page_count, pagination.max_pages)
-                if wanted_pages is not None and page == 1:
-                    last = min(last, wanted_pages)
-                pages.fetch_ahead(after=page, last=last)  # before yielding: fetch while mapping
+            planned = min(page_count, pagination.max_pages, wanted_pages or page_count)
+            if not done and not capped and planned > page:  # fetch while this page is mapped
+                pages.fetch_ahead(after=page, last=planned)
             if not previous.isdisjoint(keys):  # records that shifted onto this page count once
                 records = [record for record in records if identity(record) not in previous]
             if report is not None:
-                planned = min(page_count, pagination.max_pages, wanted_pages or page_count)
                 total = _total(body, pagination.total_count)
                 report.page_read(
                     page=page,

@@ -16,6 +16,10 @@ from responses import matchers
 
 from clientary_sandbox import Sandbox
 from runtime.cli import main
+from runtime.pagination import PageFetcher, ReadReport, iter_pages
+from runtime.progress import ReadProgress
+from runtime.specs import PaginationSpec
+from runtime.transport import HttpRequest
 from tests.conftest import CANARY_TOKEN, CliResult
 
 CLEAR = "\r\x1b[K"
@@ -161,9 +165,6 @@ def test_an_error_in_the_middle_of_a_read_clears_the_line_before_the_error(
 
 
 def test_the_writer_throttles_redraws_and_reports_rate_and_time_left() -> None:
-    from runtime.pagination import ReadReport
-    from runtime.progress import ReadProgress
-
     clock = Clock()
     stream = Terminal()
     progress = ReadProgress("search_clients", stream, clock=clock)
@@ -184,11 +185,44 @@ def test_the_writer_throttles_redraws_and_reports_rate_and_time_left() -> None:
 
 
 def test_the_writer_draws_nothing_for_one_page_or_off_a_terminal() -> None:
-    from runtime.progress import ReadProgress
-
     terminal, pipe = Terminal(), io.StringIO()
     for stream, pages in ((terminal, 1), (pipe, 5)):
         progress = ReadProgress("search_clients", stream, clock=Clock())
         progress.report.page_read(page=1, page_count=pages, planned=pages, records=10, total=None)
         progress.finish()
     assert (terminal.getvalue(), pipe.getvalue()) == ("", "")
+
+
+def test_the_pages_a_limit_plans_for_bound_the_line_and_the_pages_fetched_ahead() -> None:
+    """limit 25 of 10-record pages plans 3 pages: the line says "/3" and, on every page,
+    fetching ahead (concurrency 4, against a real account) stops at page 3 as well."""
+
+    def fetch(request: HttpRequest) -> object:
+        page = int(dict(request.query).get("page", "1"))
+        return {"page_count": 100, "clients": [{"id": page * 10 + n} for n in range(10)]}
+
+    lasts: list[int] = []
+    real_fetch_ahead = PageFetcher.fetch_ahead
+
+    def recording(self: PageFetcher, *, after: int, last: int) -> None:
+        lasts.append(last)
+        real_fetch_ahead(self, after=after, last=last)
+
+    pagination = PaginationSpec(page_parameter="page", page_count="page_count", max_pages=1000)
+    report = ReadReport()
+    first = HttpRequest("GET", "https://acme.clientary.com/api/v2/clients")
+    pages = iter_pages(
+        first,
+        "clients",
+        pagination,
+        fetch,
+        "search_clients",
+        concurrency=4,
+        wanted=25,
+        report=report,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PageFetcher, "fetch_ahead", recording)
+        for _ in zip(range(3), pages, strict=False):
+            assert report.planned == 3
+    assert lasts == [3, 3]  # after pages 1 and 2; page 3 is the last one planned
