@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runtime.connection import Connection, open_connection, read_connection_values
+from runtime.describe import describe_module
 from runtime.errors import ApiError, InputError
 from runtime.execution import RunContext, build_request, run_module_pages, run_rpc
 from runtime.inputs import coerce_text, prepare_parameters
 from runtime.loader import default_root, load_connections, load_connector, load_for_run, load_rpc
-from runtime.output import JsonLinesWriter, LoggingTransport, describe_module, request_preview
+from runtime.output import JsonLinesWriter, LoggingTransport, request_preview
 from runtime.redaction import Redactor
 from runtime.specs import ConnectorSpec, ModuleSpec, RpcSpec
 from runtime.transport import RequestsTransport, RetryPolicy, Transport

@@ -1,4 +1,4 @@
-"""What the CLI shows: bundles as JSON lines, request previews and logs, module descriptions."""
+"""What the CLI shows: bundles as JSON lines, request previews and logs (describe: describe.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
-from runtime.field_text import field_help, field_type
 from runtime.redaction import MASK, Redactor, mask
-from runtime.specs import ModuleSpec
 from runtime.transport import HttpRequest, HttpResponse, Transport
 
 
@@ -194,41 +192,3 @@ def request_preview(request: HttpRequest) -> dict[str, Any]:
     if request.body is not None:
         preview["body"] = request.body
     return preview
-
-
-def describe_module(module: ModuleSpec) -> str:
-    kind = module.kind + (f"/{module.crud}" if module.crud else "")
-    lines = [f"{module.id}: {module.label} [{kind}]", f"  {module.description.strip()}"]
-    if module.endpoint:
-        lines.append(f"  endpoint: {module.endpoint}")
-    if module.trigger is not None:
-        starts = {"date": "date:YYYY-MM-DD", "id": "id:N"}
-        choices = " | ".join(starts.get(mode, mode) for mode in module.trigger.first_run)
-        lines.append(f"  first run: --start {choices} (default {module.trigger.default_start})")
-    lines.append("inputs:")
-    lines.extend(_fields(module.input, with_required=True) or ["  (none)"])
-    lines.append("outputs:")
-    lines.extend(_fields(module.output, with_required=False) or ["  (none)"])
-    lines.extend(f"note: {note}" for note in module.notes)
-    return "\n".join(lines)
-
-
-def _fields(schema: Mapping[str, Any], *, with_required: bool) -> list[str]:
-    required = set(schema.get("required", ()))
-    rows = []
-    for name, field in schema.get("properties", {}).items():
-        cells = [name, field_type(field)]
-        if with_required:
-            cells.append("required" if name in required else "optional")
-        rows.append((cells, field_help(field)))
-    if not rows:
-        return []
-    widths = [max(len(cells[column]) for cells, _ in rows) for column in range(len(rows[0][0]))]
-    return [
-        (
-            "  "
-            + "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
-            + f"  {help_text}"
-        ).rstrip()
-        for cells, help_text in rows
-    ]
