@@ -68,8 +68,9 @@ def read_document(path: Path, shown_as: str) -> tuple[Document | None, list[Issu
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or str(error)
         return None, [Issue(SourceLocation(shown_as, "$", line), f"YAML syntax error: {problem}")]
-    except yaml.YAMLError as error:
-        return None, [Issue(SourceLocation(shown_as), f"YAML error: {error}")]
+    except yaml.YAMLError as error:  # e.g. a character YAML does not allow: one line, too
+        problem = " ".join(str(error).split())
+        return None, [Issue(SourceLocation(shown_as), f"YAML error: {problem}")]
     except RecursionError:  # PyYAML constructs nested values recursively
         return None, [Issue(SourceLocation(shown_as), _TOO_DEEP)]
     finally:

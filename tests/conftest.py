@@ -37,6 +37,32 @@ def _canary_watches_temporary_files(tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(autouse=True)
+def _only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A test that tries to reach any host but this machine's loopback fails: the name is
+    refused before any packet leaves, and the test is told which host it tried."""
+    import ipaddress
+    import socket
+
+    real = socket.getaddrinfo
+    tried: list[str] = []
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        try:
+            allowed = name == "localhost" or ipaddress.ip_address(name.strip("[]")).is_loopback
+        except ValueError:
+            allowed = False
+        if not allowed:
+            tried.append(name)
+            raise socket.gaierror(socket.EAI_NONAME, f"tests reach only loopback; not {name}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    yield
+    assert not tried, f"the test tried to reach {sorted(set(tried))}: only loopback servers"
+
+
+@pytest.fixture(autouse=True)
 def _no_active_redactor() -> Iterator[None]:
     """Each test starts and ends without a process-wide redactor (the CLI installs one)."""
     redaction.deactivate()

@@ -82,7 +82,10 @@ def test_create_client_prints_the_created_client_as_one_json_line(
     assert (result.code, result.out, result.err) == (0, '{"id":7,"name":"ACME"}\n', "")
 
 
-@pytest.mark.parametrize("domain", ["evil.com/x", "a.b", "x@y", "", "-acme", "acme.clientary.com"])
+@pytest.mark.parametrize(
+    "domain",
+    ["evil.com/x", "a.b", "x@y", "", "-acme", "http://acme.clientary.com", "acme.clientary.com.x"],
+)
 def test_a_bad_domain_is_refused_before_any_request(
     cli: Cli, api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch, domain: str
 ) -> None:
@@ -95,10 +98,13 @@ def test_a_bad_domain_is_refused_before_any_request(
     assert len(api.calls) == 0
 
 
-def test_a_full_host_as_domain_gets_a_hint(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLIENTARY_DOMAIN", "acme.clientary.com")
+def test_a_plain_http_address_as_domain_gets_a_hint_that_works(
+    cli: Cli, api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLIENTARY_DOMAIN", "http://acme.clientary.com/")
     result = cli("run", "get_client", "--param", "id=1")
-    assert result.err.rstrip().endswith("enter only the part before .clientary.com, e.g. 'acme'")
+    assert result.code == 2 and len(api.calls) == 0
+    assert result.err.rstrip().endswith("the API is reached over https only: enter 'acme'")
 
 
 def test_dry_run_shows_the_request_with_the_token_masked_and_sends_nothing(
