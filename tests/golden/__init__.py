@@ -1,7 +1,7 @@
 """Golden files: what users see of every module, pinned before a refactor of the definitions.
 
 ``snapshot()`` produces, from the current code and definitions, every module's
-``describe --json``, the ``--dry-run`` request of each contract case's parameters, and the
+``describe`` (text and ``--json``), the ``--dry-run`` request of each contract case's parameters, and the
 whole Make export tree. ``tests/test_golden.py`` compares it with ``files/``; after an
 intended change, ``python -m tests.golden`` rewrites ``files/`` (commit it with the reason).
 """
@@ -34,6 +34,7 @@ def snapshot() -> dict[str, str]:
     with _environment():
         for module in sorted(connector.modules):
             files[f"describe/{module}.json"] = _cli("describe", module, "--json")
+            files[f"describe/{module}.txt"] = _cli("describe", module)
             for name, parameters in _case_parameters(module):
                 text = json.dumps(parameters)
                 files[f"dry_run/{module}/{name}.json"] = _cli(
