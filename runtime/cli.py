@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     rpc = commands.add_parser("rpc", help="the options of a drop-down, as {label, value} lines")
     rpc.add_argument("rpc")
     _add_call_arguments(rpc)
+    rpc.add_argument(
+        "--verbose", action="store_true", help="log each request and its status to stderr"
+    )
 
     export = commands.add_parser("export", help="write the app in Make's local-development layout")
     export.add_argument("--out", default="build/make-app", help="folder (default: build/make-app)")

@@ -226,3 +226,10 @@ def test_the_pages_a_limit_plans_for_bound_the_line_and_the_pages_fetched_ahead(
         for _ in zip(range(3), pages, strict=False):
             assert report.planned == 3
     assert lasts == [3, 3]  # after pages 1 and 2; page 3 is the last one planned
+
+
+def test_rpc_takes_verbose_too(on_sandbox: None, cli: Callable[..., CliResult]) -> None:
+    result = cli("rpc", "list_clients", "--verbose")
+    lines = result.err.splitlines()
+    assert result.code == 0 and lines[0].startswith("> GET ")
+    assert re.fullmatch(r"list_clients: \d+ requests?, \d+ records in \d+\.\d s", lines[-1]), lines
