@@ -17,6 +17,7 @@ Not part of ``make test``: it runs for a minute, on purpose.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import random
@@ -35,6 +36,8 @@ from clientary_sandbox import Sandbox
 TOKEN = "soak-sandbox-token"  # the local sandbox's throwaway token
 TRIGGER = "watch_new_clients"
 REFUSED = "another run of this trigger"
+PIPE_BYTES = 4096  # the smallest pipe Linux allows: a trigger's bundles fill it at once
+SLOW_READ_SECONDS = 0.02
 _ERROR = re.compile(r"^error: (\w+):", re.MULTILINE)
 
 
@@ -62,28 +65,47 @@ class Soak:
         }
         self.env.pop("CLIENTARY_DOMAIN", None)
 
-    def connector(self, worker: str, *arguments: str) -> list[dict[str, object]]:
-        """One ``connector`` process; its bundles, with its outcome entered in the books."""
-        done = subprocess.run(
-            [sys.executable, "-m", "runtime", *arguments],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        bundles = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    def connector(
+        self, worker: str, *arguments: str, slow_reader: bool = False
+    ) -> list[dict[str, object]]:
+        """One ``connector`` process; its bundles, with its outcome entered in the books.
+
+        A slow reader takes its output through a small pipe a line at a time, so the
+        process blocks while writing its bundles: for a trigger, between reading its state
+        and committing the next one, which is where two overlapping runs could collide.
+        """
+        with (
+            tempfile.TemporaryFile() as errors,
+            subprocess.Popen(
+                [sys.executable, "-m", "runtime", *arguments],
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            ) as process,
+        ):
+            assert process.stdout is not None
+            if slow_reader:
+                fcntl.fcntl(process.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            lines = []
+            for line in process.stdout:
+                lines.append(line)
+                if slow_reader:
+                    time.sleep(SLOW_READ_SECONDS)
+            code = process.wait(timeout=120)
+            errors.seek(0)
+            stderr = errors.read().decode("utf-8", "replace")
+        bundles = [json.loads(line) for line in lines if line.strip()]
         with self.books.lock:
             self.books.runs[worker] += 1
-            if done.returncode == 0:
+            if code == 0:
                 return bundles
-            if REFUSED in done.stderr:
+            if REFUSED in stderr:
                 self.books.refused += 1
                 return bundles
-            kind = _ERROR.search(done.stderr)
-            self.books.errors[kind.group(1) if kind else f"exit {done.returncode}"] += 1
+            kind = _ERROR.search(stderr)
+            self.books.errors[kind.group(1) if kind else f"exit {code}"] += 1
             if len(self.books.samples) < 5:
-                self.books.samples.append(f"{worker}: {done.stderr.strip()[:300]}")
+                self.books.samples.append(f"{worker}: {stderr.strip()[:300]}")
         return bundles
 
     def create(self, worker: str) -> None:
@@ -93,8 +115,8 @@ class Soak:
                 self.books.created.add(int(str(bundle["id"])))
 
     def watch(self, worker: str) -> None:
-        arguments = ["run", TRIGGER, "--state-dir", self.state_dir, "--limit", "7"]
-        for bundle in self.connector(worker, *arguments):
+        arguments = ["run", TRIGGER, "--state-dir", self.state_dir, "--limit", "25"]
+        for bundle in self.connector(worker, *arguments, slow_reader=worker != "drain"):
             with self.books.lock:
                 self.books.emitted[int(str(bundle["id"]))] += 1
 
