@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 
+from runtime.defaults import apply_defaults
 from runtime.errors import DefinitionError, InputError, Issue, SourceLocation
+from runtime.references import ReferenceCache, expand_references
 from runtime.source import Document, read_document
 from runtime.specs import (
     ConnectorSpec,
@@ -25,6 +27,7 @@ from runtime.specs import (
 )
 
 T = TypeVar("T")
+RESOURCE_FILE = "resource.yaml"  # one per resource folder: the record its modules share
 
 
 class _HasId(Protocol):
@@ -54,7 +57,9 @@ class LoadedFiles:
     """Every definition file read and schema-checked, with the issues found so far."""
 
     root: Path
+    references: ReferenceCache
     connector: Document | None = None
+    resources: list[Document] = field(default_factory=list)  # modules/<folder>/resource.yaml
     connections: list[Document] = field(default_factory=list)
     modules: list[Document] = field(default_factory=list)
     rpcs: list[Document] = field(default_factory=list)
@@ -68,6 +73,7 @@ class LoadedFiles:
         if self.connector is not None:
             pairs.append(("connector", self.connector))
         for kind, documents in (
+            ("resource", self.resources),
             ("connection", self.connections),
             ("module", self.modules),
             ("rpc", self.rpcs),
@@ -85,11 +91,14 @@ def read_files(
     A run skips the schema check (jsonschema costs a fifth of a cold start): ``validate``,
     run by CI, is the gate, and a run still names the file that does not fit.
     """
-    files = LoadedFiles(root, checked=check)
+    files = LoadedFiles(root, ReferenceCache(root), checked=check)
     if not (root / "connector.yaml").is_file():
         files.issues.append(Issue(SourceLocation("connector.yaml"), f"no connector.yaml in {root}"))
         return files
     files.connector = _read(files, root / "connector.yaml", "connector")
+    if check:  # a run reads a resource file only through the references of its module
+        for path in sorted((root / "modules").glob(f"*/{RESOURCE_FILE}")):
+            _append(files.resources, _read(files, path, "resource"))
     folders = [("connections", "connection", files.connections)]
     if rpcs:
         folders.append(("rpcs", "rpc", files.rpcs))
@@ -98,10 +107,18 @@ def read_files(
     for folder, kind, target in folders:
         for path in sorted((root / folder).glob("*.yaml")):
             _append(target, _read(files, path, kind))
-    paths = sorted((root / "modules").glob("*/*.yaml")) if module_paths is None else module_paths
+    paths = module_files(root) if module_paths is None else module_paths
     for path in paths:
         _append(files.modules, _read(files, path, "module"))
+    files.issues.extend(files.references.issues)  # syntax problems of referred files, once
     return files
+
+
+def module_files(root: Path) -> list[Path]:
+    """Every module file: modules/<folder>/<id>.yaml, except the folder's resource.yaml."""
+    return [
+        path for path in sorted((root / "modules").glob("*/*.yaml")) if path.name != RESOURCE_FILE
+    ]
 
 
 def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
@@ -112,6 +129,14 @@ def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
             Issue(document.location(()), "expected a mapping at the top of the file")
         )
         document = None
+    if document is not None and kind in ("connector", "resource"):
+        files.references.add(document)  # what references read is read once
+    if document is not None and kind in ("module", "rpc"):
+        # References first: the schema check, the specs and every later stage see the
+        # expanded definition, and each issue still names the file and line it came from.
+        document, reference_issues = expand_references(document, files.references)
+        files.issues.extend(reference_issues)
+        document = None if reference_issues else apply_defaults(document)
     if document is not None and files.checked:
         from runtime.schema_check import check_document  # jsonschema: validate only
 
@@ -177,7 +202,7 @@ def load_connector(root: Path) -> ConnectorSpec:
 
 
 def find_module_file(root: Path, module_id: str) -> Path | None:
-    matches = sorted((root / "modules").glob(f"*/{module_id}.yaml"))
+    matches = [p for p in module_files(root) if p.stem == module_id]
     return matches[0] if matches else None
 
 
@@ -212,7 +237,7 @@ def load_rpc(root: Path, rpc_id: str) -> tuple[ConnectorSpec, RpcSpec]:
 
 
 def _module_ids(root: Path) -> list[str]:
-    return sorted(path.stem for path in (root / "modules").glob("*/*.yaml"))
+    return sorted(path.stem for path in module_files(root))
 
 
 def raise_unknown(kind: str, name: str, known: list[str], extra: str) -> NoReturn:

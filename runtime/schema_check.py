@@ -19,7 +19,7 @@ from runtime.errors import Issue, suggest
 from runtime.redaction import clip
 from runtime.source import Document, PathParts
 
-FILE_KINDS = ("connector", "connection", "module", "rpc", "webhook")
+FILE_KINDS = ("connector", "connection", "module", "rpc", "webhook", "resource")
 
 
 @cache

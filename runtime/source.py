@@ -34,23 +34,34 @@ def format_json_path(parts: PathParts) -> str:
 
 @dataclass(slots=True)
 class Document:
-    """One parsed definition file: its data and the line of each path in it."""
+    """One parsed definition file: its data and the line of each path in it.
+
+    After ``$ref`` expansion (runtime/references.py) a path may come from another file
+    (a module's output from its resource.yaml): ``origins`` names that file, per path.
+    """
 
     file: str  # relative to the connector root, as shown to users
     data: Any
     lines: dict[PathParts, int] = field(default_factory=dict)
+    # Paths written in another file: that file and the path there (a $ref's target).
+    origins: dict[PathParts, tuple[str, PathParts]] = field(default_factory=dict)
 
     def line_of(self, parts: PathParts) -> int | None:
         """The line of ``parts`` or of its nearest ancestor that has one."""
-        while True:
-            if parts in self.lines:
-                return self.lines[parts]
-            if not parts:
-                return None
-            parts = parts[:-1]
+        return self.location(parts).line
 
     def location(self, parts: PathParts) -> SourceLocation:
-        return SourceLocation(self.file, format_json_path(parts), self.line_of(parts))
+        """Where ``parts`` was written: in this file, or in the file a ``$ref`` read it from
+        (then with that file's own JSON path, so the user finds it there)."""
+        probe = parts
+        while True:
+            if probe in self.lines:
+                file, there = self.origins.get(probe, (self.file, probe))
+                where = (*there, *parts[len(probe) :])
+                return SourceLocation(file, format_json_path(where), self.lines[probe])
+            if not probe:
+                return SourceLocation(self.file, format_json_path(parts), None)
+            probe = probe[:-1]
 
 
 def read_document(path: Path, shown_as: str) -> tuple[Document | None, list[Issue]]:
