@@ -44,12 +44,14 @@ def test_the_repository_definitions_are_valid(cli: Callable[..., CliResult]) -> 
 
 
 CREATE = "modules/clients/create_client.yaml"
+RESOURCE = "modules/clients/resource.yaml"  # what create_client refers to with $ref
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "fragment", "expected"),
+    ("file", "old", "new", "fragment", "expected"),
     [
         pytest.param(
+            CREATE,
             "kind: action\n",
             "kind: action\n  oops: [\n",
             "oops",
@@ -57,6 +59,7 @@ CREATE = "modules/clients/create_client.yaml"
             id="yaml_syntax_error",
         ),
         pytest.param(
+            CREATE,
             "label: Create a Client\n",
             "label: Create a Client\nlabal: typo\n",
             "labal",
@@ -66,6 +69,7 @@ CREATE = "modules/clients/create_client.yaml"
             id="unknown_key",
         ),
         pytest.param(
+            CREATE,
             "  omit_empty: true",
             "  omit_empty: 'yes'",
             "omit_empty",
@@ -73,30 +77,34 @@ CREATE = "modules/clients/create_client.yaml"
             id="wrong_type",
         ),
         pytest.param(
+            RESOURCE,
             'city: "{{ parameters.city }}"',
             'city: "{{ params.city }}"',
             "params.city",
-            "$.request.body.client.city: unknown variable 'params'; available here: connection, "
+            "$.body.client.city: unknown variable 'params'; available here: connection, "
             "parameters (did you mean 'parameters'?)",
             id="undefined_template_variable",
         ),
         pytest.param(
+            RESOURCE,
             'name: "{{ parameters.name }}"',
             'name: "{{ parameters.nmae }}"',
             "parameters.nmae",
-            "$.request.body.client.name: unknown variable 'parameters.nmae' "
+            "$.body.client.name: unknown variable 'parameters.nmae' "
             "(did you mean 'parameters.name'?)",
             id="misspelled_parameter",
         ),
         pytest.param(
+            RESOURCE,
             "      x-make-type: collection\n",
             "      x-make-type: collection\n      x-rpc: list_clientz\n",
             "list_clientz",
-            "$.input.properties.invoice_extra_fields.x-rpc: no rpc named 'list_clientz' "
+            "$.writable.properties.invoice_extra_fields.x-rpc: no rpc named 'list_clientz' "
             "(did you mean 'list_clients'?)",
             id="missing_rpc",
         ),
         pytest.param(
+            RESOURCE,
             "  id: 2123\n",
             "  id: '2123'\n",
             "id: '2123'",
@@ -106,20 +114,27 @@ CREATE = "modules/clients/create_client.yaml"
     ],
 )
 def test_a_broken_file_is_named_with_line_and_path(
-    cli: Callable[..., CliResult], copy_root: Path, old: str, new: str, fragment: str, expected: str
+    cli: Callable[..., CliResult],
+    copy_root: Path,
+    file: str,
+    old: str,
+    new: str,
+    fragment: str,
+    expected: str,
 ) -> None:
-    _edit(copy_root, CREATE, old, new)
+    """A problem in a resource file is reported once, there, though five modules refer to it."""
+    _edit(copy_root, file, old, new)
     result = cli("--root", str(copy_root), "validate")
     assert result.code == 1
-    line = _line_of(copy_root, CREATE, fragment)
-    assert result.out.splitlines() == [f"{CREATE}:{line}: {expected}"]
+    line = _line_of(copy_root, file, fragment)
+    assert result.out.splitlines() == [f"{file}:{line}: {expected}"]
     assert result.err == "1 problem found\n"
 
 
 def test_every_problem_is_listed_at_once_sorted_by_file_and_line(
     cli: Callable[..., CliResult], copy_root: Path
 ) -> None:
-    _edit(copy_root, CREATE, 'name: "{{ parameters.name }}"', 'name: "{{ parameters.nmae }}"')
+    _edit(copy_root, CREATE, "kind: action", "kind: acton")
     _edit(copy_root, "modules/clients/get_client.yaml", "kind: action", "kind: acton")
     result = cli("--root", str(copy_root), "validate")
     lines = result.out.splitlines()
@@ -131,7 +146,10 @@ def test_every_problem_is_listed_at_once_sorted_by_file_and_line(
 def test_a_module_id_must_equal_its_file_name(
     cli: Callable[..., CliResult], copy_root: Path
 ) -> None:
-    _edit(copy_root, CREATE, "id: create_client", "id: create_customer")
+    # The file name is the id; an id written anyway must agree with it.
+    _edit(
+        copy_root, CREATE, "label: Create a Client", "id: create_customer\nlabel: Create a Client"
+    )
     result = cli("--root", str(copy_root), "validate")
     assert (
         f"{CREATE}:2: $.id: expected the id to equal the file name 'create_client'; got "
@@ -152,13 +170,15 @@ def test_a_missing_catalog_module_is_reported(
 def test_a_module_template_may_not_read_the_token(
     cli: Callable[..., CliResult], copy_root: Path
 ) -> None:
-    _edit(copy_root, CREATE, 'city: "{{ parameters.city }}"', 'city: "{{ connection.api_token }}"')
+    _edit(
+        copy_root, RESOURCE, 'city: "{{ parameters.city }}"', 'city: "{{ connection.api_token }}"'
+    )
     result = cli("--root", str(copy_root), "validate")
     assert "'connection.api_token' is a secret: only the connection's auth may use it" in result.out
 
 
 def test_an_unexportable_filter_is_refused(cli: Callable[..., CliResult], copy_root: Path) -> None:
-    _edit(copy_root, CREATE, '"{{ parameters.city }}"', '"{{ parameters.city | reverse }}"')
+    _edit(copy_root, RESOURCE, '"{{ parameters.city }}"', '"{{ parameters.city | reverse }}"')
     result = cli("--root", str(copy_root), "validate")
     assert "unknown filter 'reverse'; allowed: " in result.out
 
@@ -167,9 +187,9 @@ def test_a_template_make_cannot_run_is_reported(
     cli: Callable[..., CliResult], copy_root: Path
 ) -> None:
     fragment = '"{% if parameters.city %}{{ parameters.city }}{% endif %}"'
-    _edit(copy_root, CREATE, 'city: "{{ parameters.city }}"', f"city: {fragment}")
+    _edit(copy_root, RESOURCE, 'city: "{{ parameters.city }}"', f"city: {fragment}")
     result = cli("--root", str(copy_root), "validate")
-    line = _line_of(copy_root, CREATE, "{% if")
-    assert result.out.splitlines() == [
-        f"{CREATE}:{line}: $.request.body.client.city: '{{% if %}}' blocks have no IML form"
+    line = _line_of(copy_root, RESOURCE, "{% if")
+    assert result.out.splitlines() == [  # the export of create and update: one place, one line
+        f"{RESOURCE}:{line}: $.body.client.city: '{{% if %}}' blocks have no IML form"
     ]
