@@ -94,14 +94,15 @@ def _check_list(schema: Mapping[str, Any], value: list[Any], where: str) -> Iter
 
 def _check_mapping(schema: Mapping[str, Any], value: dict[str, Any], where: str) -> Iterator[str]:
     properties: Mapping[str, Any] = schema.get("properties", {})
+    # As in JSON Schema: required means present; a null is then checked like any value
+    # (refused unless the field's type allows null).
     for name in schema.get("required", ()):
-        if value.get(name) is None:
+        if name not in value:
             yield f"{where}.{name}: required, got nothing"
     extra = schema.get("additionalProperties", True)
     for name, item in value.items():
         if name in properties:
-            if item is not None or "null" in _as_list(properties[name].get("type")):
-                yield from check_value(properties[name], item, f"{where}.{name}")
+            yield from check_value(properties[name], item, f"{where}.{name}")
         elif extra is False:
             yield f"{where}.{name}: unknown field; expected one of: {', '.join(properties)}"
         elif isinstance(extra, Mapping):

@@ -74,10 +74,13 @@ def test_a_problem_is_counted_once_per_bundle_across_list_positions() -> None:
 
 
 def test_missing_required_fields_and_unknown_enum_values_are_problems() -> None:
-    check = _checked(_bundle(name=None, status=7))
+    missing = _bundle(status=7)
+    del missing["name"]
+    check = _checked(missing, _bundle(name=None))
     assert check.report("m")[1:] == [
-        "  output.name: required, got nothing  (1 of 1)",
-        "  output.status: expected one of 1, 2; got 7  (1 of 1)",
+        "  output.name: required, got nothing  (1 of 2)",
+        "  output.status: expected one of 1, 2; got 7  (1 of 2)",
+        "  output.name: expected string; got null  (1 of 2)",  # present, but not nullable
     ]
 
 

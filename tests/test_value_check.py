@@ -37,6 +37,7 @@ TEXTS = ["", "x", "2024-01-31", "2024-13-45", "a@b.c", "GET", "date", "name", "U
 URLS = ["https://acme.com", "http://a.b/c?d", "acme.com", "ftp://acme.com", "https://"]
 
 scalars = st.one_of(
+    st.none(),  # a null checked like any value: refused unless the type allows it
     st.sampled_from(TEXTS + URLS),
     st.integers(-3, 200),
     st.sampled_from([0.5, 2.0, -1.5]),
