@@ -168,7 +168,7 @@ def test_version_names_the_installed_definitions(installed: Installed) -> None:
 def test_validate_and_modules_work_from_another_folder(installed: Installed) -> None:
     validated = installed.run("connector", "validate")
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    modules = sorted(path.stem for path in REPO.glob("modules/*/*.yaml"))
+    modules = sorted(path.stem for path in module_files(REPO))
     assert validated.stderr.startswith(f"ok: {len(modules)} modules, ")
     listed = installed.run("connector", "modules", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -205,6 +205,7 @@ def test_the_python_api_finds_the_definitions_from_another_folder(
 ) -> None:
     script = f"""
 from runtime import (
+from runtime.loader import module_files
     RequestsTransport, RunContext, default_root, load_for_run, open_connection,
     prepare_parameters, run_module,
 )

@@ -1,8 +1,8 @@
 """Golden files: what users see of every module, pinned before a refactor of the definitions.
 
 ``snapshot()`` produces, from the current code and definitions, every module's
-``describe`` (text and ``--json``), the ``--dry-run`` request of each contract case's parameters, and the
-whole Make export tree. ``tests/test_golden.py`` compares it with ``files/``; after an
+``describe`` (text and ``--json``), the ``--dry-run`` request of each contract case's
+parameters, and the whole Make export tree. ``tests/test_golden.py`` compares it with ``files/``; after an
 intended change, ``python -m tests.golden`` rewrites ``files/`` (commit it with the reason).
 """
 
