@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from clientary_sandbox import Sandbox
+from runtime.loader import module_files
 from tests.conftest import REPO
 
 DEFINITIONS = ("connector.yaml", "connections", "modules", "rpcs", "webhooks")
@@ -205,7 +206,6 @@ def test_the_python_api_finds_the_definitions_from_another_folder(
 ) -> None:
     script = f"""
 from runtime import (
-from runtime.loader import module_files
     RequestsTransport, RunContext, default_root, load_for_run, open_connection,
     prepare_parameters, run_module,
 )

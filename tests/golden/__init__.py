@@ -2,8 +2,9 @@
 
 ``snapshot()`` produces, from the current code and definitions, every module's
 ``describe`` (text and ``--json``), the ``--dry-run`` request of each contract case's
-parameters, and the whole Make export tree. ``tests/test_golden.py`` compares it with ``files/``; after an
-intended change, ``python -m tests.golden`` rewrites ``files/`` (commit it with the reason).
+parameters, and the whole Make export tree. ``tests/test_golden.py`` compares it with
+``files/``; after an intended change, ``python -m tests.golden`` rewrites ``files/``
+(commit it with the reason).
 """
 
 from __future__ import annotations
