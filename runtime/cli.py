@@ -30,6 +30,9 @@ examples:
   connector rpc list_clients
   connector sandbox --seed 25
   connector export --out build/make-app
+  connector run search_clients --record recordings/    (then: replay, drift --from)
+  connector replay tests/recordings
+  connector drift --from tests/recordings --fix
 
 connection: --connection FILE (YAML/JSON with domain, api_token) or the environment
 (CLIENTARY_DOMAIN, CLIENTARY_API_TOKEN); CLIENTARY_BASE_URL replaces the host like --base-url.
@@ -79,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare every bundle with the module's output schema; report the differences "
         "on stderr and exit 1 if a bundle breaks it",
     )
+    _add_record_arguments(run)
 
     rpc = commands.add_parser("rpc", help="the options of a drop-down, as {label, value} lines")
     rpc.add_argument("rpc")
@@ -86,12 +90,33 @@ def build_parser() -> argparse.ArgumentParser:
     rpc.add_argument(
         "--verbose", action="store_true", help="log each request and its status to stderr"
     )
+    _add_record_arguments(rpc)
 
     export = commands.add_parser("export", help="write the app in Make's local-development layout")
     export.add_argument("--out", default="build/make-app", help="folder (default: build/make-app)")
 
     verify = commands.add_parser("verify", help="check that the connection works")
     _add_connection_arguments(verify)
+    _add_record_arguments(verify)
+
+    replay = commands.add_parser(
+        "replay", help="run recorded modules offline; fail when a request or bundle differs"
+    )
+    replay.add_argument("recordings", nargs="+", metavar="DIR", help="recordings or folders")
+
+    drift = commands.add_parser(
+        "drift", help="compare recorded (or --live) answers with the output schemas"
+    )
+    drift.add_argument("modules", nargs="*", metavar="MODULE", help="only these modules")
+    drift.add_argument("--from", dest="source", metavar="DIR", help="folder of recordings")
+    drift.add_argument("--json", action="store_true", help="one JSON object per finding")
+    drift.add_argument(
+        "--fix", action="store_true", help="add missing fields and widen types in the definitions"
+    )
+    drift.add_argument(
+        "--live", action="store_true", help="read the account now (read-only modules only)"
+    )
+    _add_connection_arguments(drift)
 
     state = commands.add_parser("state", help="show or reset a trigger's state")
     state.add_argument("action", choices=["show", "reset"])
@@ -144,6 +169,20 @@ def _add_call_arguments(parser: argparse.ArgumentParser) -> None:
         "--params", metavar="JSON|@FILE", help="parameters as a JSON object or a file"
     )
     _add_connection_arguments(parser)
+
+
+def _add_record_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--record",
+        metavar="DIR",
+        help="write the exchanges and bundles to DIR as a fixture (secrets masked, domain "
+        "replaced, personal data faked)",
+    )
+    parser.add_argument(
+        "--keep-personal-data",
+        action="store_true",
+        help="with --record: keep e-mails, phones, names and addresses as they came",
+    )
 
 
 def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:

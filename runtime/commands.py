@@ -28,6 +28,7 @@ from runtime.transport import RequestsTransport, RetryPolicy, Transport
 if TYPE_CHECKING:
     from runtime.output_check import OutputCheck
     from runtime.progress import ReadProgress
+    from runtime.recording import Recorder
 
 
 def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
@@ -41,6 +42,8 @@ def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
         "verify": verify,
         "export": export,
         "state": state,
+        "replay": replay,
+        "drift": drift,
     }
     return handlers[options.command](options, root, redactor)
 
@@ -100,13 +103,16 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
         connector, spec.connection, options, redactor, need_token=not options.dry_run
     )
     parameters = _parameters(spec, options)
+    if options.dry_run and options.record:
+        raise InputError("--record: a --dry-run sends nothing, so there is nothing to record")
     if options.dry_run:
         preview = request_preview(
             build_request(spec, parameters, _context(connector, connection, None))
         )
         print(json.dumps(redactor.value(preview), indent=2))
         return 0
-    context = _context(connector, connection, options)
+    recorder = _recorder(options, redactor, connection, "module", spec.id, parameters)
+    context = _context(connector, connection, options, recorder)
     check = None
     if options.check_output:
         from runtime.output_check import OutputCheck
@@ -118,13 +124,13 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
                 "--limit and --start are for trigger modules; searches take --param limit=N"
             )
         if spec.response.iterate is None:  # an action: its one bundle, nothing to count
-            pages = run_module_pages(spec, parameters, context)
+            pages = _kept(recorder, run_module_pages(spec, parameters, context))
             _write_pages(redactor, pages if check is None else check.check_pages(pages))
         else:
             from runtime.progress import ReadProgress, module_notice
 
             progress = ReadProgress.for_transport(spec.id, sys.stderr, context.transport)
-            pages = run_module_pages(spec, parameters, context, progress.report)
+            pages = _kept(recorder, run_module_pages(spec, parameters, context, progress.report))
             try:
                 shown = _write_pages(
                     redactor, pages if check is None else check.check_pages(pages), progress
@@ -135,7 +141,9 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
             for line in progress.closing_lines(notice, shown):
                 print(redactor.text(line), file=sys.stderr)
     else:
-        _poll(spec, parameters, context, options, redactor, check)
+        _poll(spec, parameters, context, options, redactor, check, recorder)
+    if recorder is not None:
+        print(f"recorded: {recorder.save()}", file=sys.stderr)
     if check is None:
         return 0
     for line in check.report(spec.id):
@@ -150,6 +158,7 @@ def _poll(
     options: argparse.Namespace,
     redactor: Redactor,
     check: OutputCheck | None,
+    recorder: Recorder | None = None,
 ) -> None:
     from runtime.polling import Start, poll
     from runtime.state import DEFAULT_STATE_DIR, StateStore
@@ -172,6 +181,9 @@ def _poll(
         start = Start.parse(options.start) if options.start else None
         result = poll(module, parameters, context, previous, limit=options.limit, start=start)
         pages = [result.bundles]
+        if recorder is not None:
+            recorder.note_trigger(previous.to_json(), options.start, options.limit)
+            recorder.bundles.extend(result.bundles)
         _write_pages(redactor, pages if check is None else check.check_pages(pages))
         sys.stdout.flush()  # the bundles are out before the state moves on
         session.commit(result.state)
@@ -198,14 +210,18 @@ def rpc(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     connector, spec = load_rpc(root, options.rpc)
     connection = _open(connector, spec.connection, options, redactor)
     parameters = _parameters(spec, options)
-    context = _context(connector, connection, options)
+    recorder = _recorder(options, redactor, connection, "rpc", spec.id, parameters)
+    context = _context(connector, connection, options, recorder)
     progress = ReadProgress.for_transport(spec.id, sys.stderr, context.transport)
+    found = run_rpc(spec, parameters, context, progress.report)
     try:
-        shown = _write(redactor, run_rpc(spec, parameters, context, progress.report), progress)
+        shown = _write(redactor, found if recorder is None else recorder.items(found), progress)
     finally:
         progress.finish()
     for line in progress.closing_lines(rpc_notice(spec, progress.report, shown), shown):
         print(redactor.text(line), file=sys.stderr)
+    if recorder is not None:
+        print(f"recorded: {recorder.save()}", file=sys.stderr)
     return 0
 
 
@@ -236,7 +252,8 @@ def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     connector = load_connections(root)
     spec = next(iter(connector.connections.values()))
     connection = _open(connector, spec.id, options, redactor)
-    context = _context(connector, connection, None)
+    recorder = _recorder(options, redactor, connection, "verify", spec.id, {})
+    context = _context(connector, connection, None, recorder)
     try:
         context.send(render_request(spec.verify, {}, connection, connector.base))
     except ApiError as error:
@@ -250,7 +267,26 @@ def verify(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
             make_type="InvalidConfigurationError",
         ) from None
     print(f"ok: the connection to {connection.base_url} works", file=sys.stderr)
+    if recorder is not None:
+        print(f"recorded: {recorder.save()}", file=sys.stderr)
     return 0
+
+
+def replay(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    from runtime.replay import replay_files
+
+    return replay_files(root, options.recordings, sys.stdout)
+
+
+def drift(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
+    from runtime.drift import drift_command
+
+    live = None
+    if options.live:  # the account's connection, opened as run opens it
+        connector = load_connector(root)
+        connection = _open(connector, next(iter(connector.connections)), options, redactor)
+        live = _context(connector, connection, None)
+    return drift_command(root, options, sys.stdout, redactor, live)
 
 
 def state(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
@@ -350,8 +386,42 @@ def _open(
     return connection
 
 
+def _recorder(
+    options: argparse.Namespace,
+    redactor: Redactor,
+    connection: Connection,
+    kind: str,
+    name: str,
+    parameters: Mapping[str, Any],
+) -> Recorder | None:
+    """The run's recorder with ``--record DIR``, else None."""
+    if not getattr(options, "record", None):
+        return None
+    from runtime.recording import Account, Recorder
+
+    account = Account(connection.base_url, str(connection.values.get("domain") or ""))
+    return Recorder(
+        Path(options.record),
+        kind,
+        name,
+        account,
+        redactor,
+        parameters,
+        keep_personal_data=options.keep_personal_data,
+    )
+
+
+def _kept(
+    recorder: Recorder | None, pages: Iterable[Sequence[Mapping[str, Any]]]
+) -> Iterable[Sequence[Mapping[str, Any]]]:
+    return pages if recorder is None else recorder.pages(pages)
+
+
 def _context(
-    connector: ConnectorSpec, connection: Connection, options: argparse.Namespace | None
+    connector: ConnectorSpec,
+    connection: Connection,
+    options: argparse.Namespace | None,
+    recorder: Recorder | None = None,
 ) -> RunContext:
     base = connector.base
     transport: Transport = RequestsTransport(
@@ -360,6 +430,8 @@ def _context(
         retry=RetryPolicy(base.max_retries, base.max_retry_wait_seconds),
         max_response_bytes=base.max_response_bytes,
     )
+    if recorder is not None:  # inside the logging one: progress counts through that
+        transport = recorder.wrap(transport)
     if options is not None and getattr(options, "verbose", False):
         transport = LoggingTransport(transport)
     return RunContext(connector, connection, transport)
