@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -89,7 +89,7 @@ def _shown(key: Mapping[str, Any]) -> str:
 class ReplayTransport:
     """Answers each request with the recorded answer to the same request; no network."""
 
-    def __init__(self, exchanges: list[Mapping[str, Any]], base_url: str) -> None:
+    def __init__(self, exchanges: Sequence[Mapping[str, Any]], base_url: str) -> None:
         self._base_url = base_url
         self._lock = threading.Lock()
         self._recorded = [
