@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode run test validate lint typecheck pytest docs docs-check export bench soak clean
+.PHONY: install bytecode run test validate lint typecheck pytest docs docs-check export bench soak drift clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench: $(STAMP) bytecode
 ## books (runs, errors by type, duplicates, losses, the sandbox's consistency) must balance.
 soak: $(STAMP) bytecode
 	$(BIN)/python -m bench.soak
+
+## The committed recordings against the output schemas: notes exit 0, a broken schema exits 1.
+drift: $(STAMP)
+	$(BIN)/connector drift --from tests/recordings
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .connector-state build

@@ -112,6 +112,8 @@ def run(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
         print(json.dumps(redactor.value(preview), indent=2))
         return 0
     recorder = _recorder(options, redactor, connection, "module", spec.id, parameters)
+    if recorder is not None:
+        recorder.headers_in_bundles = spec.kind == "universal"
     context = _context(connector, connection, options, recorder)
     check = None
     if options.check_output:

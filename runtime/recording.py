@@ -124,6 +124,9 @@ class Recorder:
     trigger: dict[str, Any] | None = None
     bundles: list[Any] = field(default_factory=list)
     transport: RecordingTransport | None = None
+    # "Make an API Call" returns the answer's headers in its bundle: only the kept ones are
+    # recorded there too, or the bundle would hold what the allow-list leaves out.
+    headers_in_bundles: bool = False
 
     def wrap(self, inner: Transport) -> RecordingTransport:
         self.transport = RecordingTransport(inner)
@@ -158,7 +161,7 @@ class Recorder:
             # as prepared (defaults filled in), without the unset ones a replay adds again
             "parameters": {k: v for k, v in self.parameters.items() if v is not None},
             "exchanges": [self._exchange(exchange) for exchange in exchanges],
-            "bundles": list(self.bundles),
+            "bundles": [self._bundle(bundle) for bundle in self.bundles],
         }
         if self.trigger is not None:
             data["trigger"] = self.trigger
@@ -169,17 +172,19 @@ class Recorder:
             data[key] = faker.value(data[key])
         return {key: faker.replace_known(value) for key, value in data.items()}
 
+    def _bundle(self, bundle: Any) -> Any:
+        headers = bundle.get("headers") if isinstance(bundle, dict) else None
+        if self.headers_in_bundles and isinstance(headers, Mapping):
+            return {**bundle, "headers": kept_headers(headers)}
+        return bundle
+
     def _exchange(self, exchange: Exchange) -> dict[str, Any]:
         request, response = exchange.request, exchange.response
         base = self.account.base_url
         path = request.url[len(base) :] if request.url.startswith(base) else request.url
         answer: dict[str, Any] = {
             "status": response.status,
-            "headers": {
-                name.lower(): value
-                for name, value in response.headers.items()
-                if name.lower() in KEPT_HEADERS
-            },
+            "headers": kept_headers(response.headers),
         }
         try:
             answer["json"] = response.json()
@@ -200,6 +205,11 @@ class Recorder:
         text = json.dumps(self.document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         text = self.account.scrub(self.redactor.text(text))
         return write_scanned(_free_name(self.directory, self.id), text, self.redactor, self.account)
+
+
+def kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The allow-listed headers, named as the server sent them."""
+    return {name: value for name, value in headers.items() if name.lower() in KEPT_HEADERS}
 
 
 def write_scanned(path: Path, text: str, redactor: Redactor, account: Account) -> Path:

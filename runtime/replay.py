@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from requests.structures import CaseInsensitiveDict
+
 from runtime.connection import open_connection
 from runtime.errors import ConnectorError
 from runtime.execution import RunContext, run_module, run_rpc
@@ -140,7 +142,8 @@ def _response(recorded: Mapping[str, Any], url: str) -> HttpResponse:
         content = json.dumps(recorded["json"]).encode() if recorded["json"] is not None else b""
     else:
         content = str(recorded.get("text", "")).encode()
-    return HttpResponse(int(recorded["status"]), dict(recorded.get("headers", {})), content, url)
+    headers = CaseInsensitiveDict(recorded.get("headers", {}))  # as requests gives them
+    return HttpResponse(int(recorded["status"]), headers, content, url)
 
 
 def replay_recording(root: Path, data: Mapping[str, Any]) -> str | None:
