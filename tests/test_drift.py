@@ -172,3 +172,37 @@ def test_live_drift_reads_and_never_writes(cli: Cli, sandbox: Sandbox) -> None:
     assert "drift: search_clients: 1 recording(s), 3 bundle(s): 0 problem(s)" in result.out
     assert "drift: get_client: skipped, it needs parameters (use run --record)" in result.err
     assert {method for method, _ in sandbox.requests_seen} == {"GET"}
+
+
+def test_fix_of_a_module_whose_output_is_inline_edits_the_module_file(
+    cli: Cli, tmp_path: Path
+) -> None:
+    folder = record(cli, tmp_path / "rec", {**MATCHING, "phone": "+47 1234"})
+    root = definitions(tmp_path)
+    module = root / "modules" / "clients" / "get_client.yaml"
+    inline = (
+        "output:   # written here, not in resource.yaml\n"
+        "  type: object\n"
+        "  properties:\n"
+        "    id:\n"
+        "      type: integer\n"
+        "    # the rest is free-form\n"
+        "  additionalProperties: true\n"
+    )
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text.replace('output: {$ref: "resource.yaml#/record"}\n', inline))
+    before = tree(root)
+    result = cli("--root", str(root), "drift", "--from", str(folder), "--fix")
+    after = tree(root)
+    assert [name for name in after if after[name] != before[name]] == [
+        "modules/clients/get_client.yaml"
+    ]
+    output = after["modules/clients/get_client.yaml"].split("\noutput:", 1)[1]
+    assert output.startswith("   # written here, not in resource.yaml\n  type: object\n")
+    assert "  properties:\n    id:\n      type: integer\n    address: {title: Address, " in output
+    assert '    phone: {type: string, title: Phone, description: "Seen on a live account' in output
+    assert "    # the rest is free-form\n  additionalProperties: true\n" in output
+    assert result.code == 0
+    assert result.out.splitlines()[-1] == (
+        "drift: get_client: 1 recording(s), 1 bundle(s): matches the definitions"
+    )
