@@ -149,3 +149,15 @@ def test_replay_of_a_file_that_is_not_a_recording_is_one_error(cli: Cli, tmp_pat
         f"error: RuntimeError: {tmp_path / 'x.json'}: expected a recording "
         "(format 'clientary-recording/1'); got None"
     )
+
+
+def test_a_recording_of_a_module_that_is_gone_fails_alone(cli: Cli, tmp_path: Path) -> None:
+    source = REPO / "tests" / "recordings" / "sandbox" / "get_client.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    (tmp_path / "a.json").write_text(json.dumps({**data, "id": "get_nothing"}), encoding="utf-8")
+    shutil.copy(source, tmp_path / "b.json")
+    result = cli("replay", str(tmp_path))
+    assert result.code == 1
+    first, second = result.out.splitlines()
+    assert first.startswith(f"FAIL: get_nothing ({tmp_path / 'a.json'}): cannot replay: ")
+    assert second.startswith(f"ok: get_client ({tmp_path / 'b.json'})")
