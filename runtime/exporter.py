@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,8 @@ def build_app(connector: ConnectorSpec) -> dict[str, Any]:
     ]
     for module in connector.modules.values():
         local_id = snake_to_camel(module.id)
-        code = _component(files, "module", local_id, module_codes(module, issues))
+        codes = module_codes(module, issues, _rpc_help(connector))
+        code = _component(files, "module", local_id, codes)
         metadata: JsonObject = {"label": module.label, "description": module.description}
         metadata["moduleType"] = module.kind
         if module.kind == "action":
@@ -95,6 +97,22 @@ def build_app(connector: ConnectorSpec) -> dict[str, Any]:
         "origins": [],
     }
     return files
+
+
+def _rpc_help(connector: ConnectorSpec) -> Callable[[str], str]:
+    """What a select filled by an RPC adds to its help: Make recommends at most 3 requests
+    per RPC, so a long list is cut, and the user should know how to reach the rest."""
+
+    def sentence(rpc_id: str) -> str:
+        rpc = connector.rpcs.get(rpc_id)
+        pages = rpc.max_pages if rpc is not None and rpc.pagination is not None else 1
+        shown = f"the first {pages} pages" if pages > 1 else "the first page"
+        return (
+            f"The list shows only the most recent items ({shown} Clientary returns); "
+            "to use another, map its ID instead."
+        )
+
+    return sentence
 
 
 def export_app(connector: ConnectorSpec, out: Path) -> list[Path]:
