@@ -46,9 +46,10 @@ docs-check: $(STAMP)
 	@$(BIN)/python -m runtime.docs | diff -u docs/modules.md - > /dev/null || \
 	  { echo "docs/modules.md is stale: run 'make docs'"; exit 1; }
 
-## The app in Make's local-development layout, for Make's VS Code extension.
+## The Make app in both formats: the local-development folder and the import archive.
 export: $(STAMP)
 	$(BIN)/connector export --out build/make-app
+	$(BIN)/connector export --format make-zip --out build/clientary.zip
 
 bench: $(STAMP) bytecode
 	$(BIN)/python -m bench

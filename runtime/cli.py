@@ -30,6 +30,8 @@ examples:
   connector rpc list_clients
   connector sandbox --seed 25
   connector export --out build/make-app
+  connector export --origin https://eu1.make.com/api --app-id clientary-x
+  connector export --format make-zip --out build/clientary.zip
   connector run search_clients --record recordings/    (then: replay, drift --from)
   connector replay tests/recordings
   connector drift --from tests/recordings --fix
@@ -92,8 +94,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_record_arguments(rpc)
 
-    export = commands.add_parser("export", help="write the app in Make's local-development layout")
-    export.add_argument("--out", default="build/make-app", help="folder (default: build/make-app)")
+    export = commands.add_parser(
+        "export", help="write the Make app: the local-development layout or the import archive"
+    )
+    export.add_argument(
+        "--format",
+        choices=["make-local", "make-zip"],
+        default="make-local",
+        help="make-local: a folder for Make's VS Code extension (default); make-zip: the "
+        "archive its Import App reads",
+    )
+    export.add_argument(
+        "--out", help="folder or .zip file (default: build/make-app or build/clientary.zip)"
+    )
+    export.add_argument(
+        "--origin",
+        metavar="URL",
+        help="make-local: the Make zone's API to deploy to, "
+        "e.g. https://eu1.make.com/api (with --app-id)",
+    )
+    export.add_argument("--app-id", metavar="ID", help="make-local: the app's id in Make")
+    export.add_argument(
+        "--app-version", metavar="N", type=int, default=1, help="make-local: app version (1)"
+    )
 
     verify = commands.add_parser("verify", help="check that the connection works")
     _add_connection_arguments(verify)

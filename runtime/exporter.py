@@ -3,18 +3,23 @@
 ``build_app`` translates everything in memory; a template without an IML form fails the
 whole export with one line per problem (file and JSON path), and nothing is written.
 Module and RPC ids become camelCase: Make names must match ``^[a-zA-Z][0-9a-zA-Z]{3,47}$``.
-``origins`` stays empty: the extension's "create a new app origin" adds one. How requests
-and responses translate is in ``make_communication``.
+``origins`` holds the one ``Origin`` given (``connector export --origin URL --app-id ID``),
+whose API key the extension reads from ``.secrets/apikey`` beside makecomapp.json: the
+export never holds a key. Without one it stays empty and the extension's "create a new
+app origin" adds it. How requests and responses translate is in ``make_communication``;
+the import archive (``--format make-zip``) is ``make_archive``, made from these files.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runtime.errors import ConnectorError, Issue, SourceLocation
+from runtime.errors import ConnectorError, InputError, Issue, SourceLocation
 from runtime.make_communication import base_code, connection_codes, module_codes, rpc_codes
 from runtime.make_params import snake_to_camel
 from runtime.specs import ConnectorSpec
@@ -31,12 +36,53 @@ class ExportError(ConnectorError):
         super().__init__(f"{len(self.issues)} problem(s) exporting to Make:\n{lines}")
 
 
+APIKEY_FILE = ".secrets/apikey"  # relative to makecomapp.json; the user puts the key there
+_ORIGIN_URL = re.compile(r"^https://[^/\s]+/api$")  # makecomapp.schema.json: ^https://(.*)/api$
+_APP_ID = re.compile(r"^[a-z][0-9a-z-]+[0-9a-z]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the extension deploys the local app: a Make zone's API and the app there."""
+
+    base_url: str
+    app_id: str
+    app_version: int = 1
+
+    @classmethod
+    def checked(cls, base_url: str, app_id: str, app_version: int) -> Origin:
+        """The origin from the command line; InputError names the option that is wrong."""
+        url = base_url.strip().rstrip("/")
+        if not _ORIGIN_URL.match(url):
+            raise InputError(
+                f"--origin: expected the API of a Make zone, e.g. https://eu1.make.com/api; "
+                f"got {base_url!r}"
+            )
+        if not _APP_ID.match(app_id):
+            raise InputError(
+                "--app-id: expected the app's id in Make (lowercase letters, digits and '-', "
+                f"e.g. clientary-x); got {app_id!r}"
+            )
+        if app_version < 1:
+            raise InputError(f"--app-version: expected a version of 1 or more; got {app_version}")
+        return cls(url, app_id, app_version)
+
+    def manifest(self) -> JsonObject:
+        return {
+            "label": "Make",
+            "baseUrl": self.base_url,
+            "appId": self.app_id,
+            "appVersion": self.app_version,
+            "apikeyFile": APIKEY_FILE,
+        }
+
+
 def kebab(local_id: str) -> str:
     """The extension's directory/file stem for a local component id (listUsers -> list-users)."""
     return re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", local_id).lower()
 
 
-def build_app(connector: ConnectorSpec) -> dict[str, Any]:
+def build_app(connector: ConnectorSpec, origin: Origin | None = None) -> dict[str, Any]:
     """Every file of the app, by path, as JSON-ready values. Raises ExportError."""
     issues: list[Issue] = []
     files: dict[str, Any] = {}
@@ -61,7 +107,8 @@ def build_app(connector: ConnectorSpec) -> dict[str, Any]:
     ]
     for module in connector.modules.values():
         local_id = snake_to_camel(module.id)
-        code = _component(files, "module", local_id, module_codes(module, issues))
+        codes = module_codes(module, issues, _rpc_help(connector))
+        code = _component(files, "module", local_id, codes)
         metadata: JsonObject = {"label": module.label, "description": module.description}
         metadata["moduleType"] = module.kind
         if module.kind == "action":
@@ -92,20 +139,38 @@ def build_app(connector: ConnectorSpec) -> dict[str, Any]:
             "groups": "modules/groups.json",
         },
         "components": manifest,
-        "origins": [],
+        "origins": [origin.manifest()] if origin is not None else [],
     }
     return files
 
 
-def export_app(connector: ConnectorSpec, out: Path) -> list[Path]:
+def _rpc_help(connector: ConnectorSpec) -> Callable[[str], str]:
+    """What a select filled by an RPC adds to its help: Make recommends at most 3 requests
+    per RPC, so a long list is cut, and the user should know how to reach the rest."""
+
+    def sentence(rpc_id: str) -> str:
+        rpc = connector.rpcs.get(rpc_id)
+        pages = rpc.max_pages if rpc is not None and rpc.pagination is not None else 1
+        shown = f"the first {pages} pages" if pages > 1 else "the first page"
+        return (
+            f"The list shows only the most recent items ({shown} Clientary returns); "
+            "to use another, map its ID instead."
+        )
+
+    return sentence
+
+
+def export_app(connector: ConnectorSpec, out: Path, origin: Origin | None = None) -> list[Path]:
     """Write the app under ``out``; the files written. Raises ExportError, writing nothing."""
-    files = build_app(connector)
-    written = [_write(out / "README.md", _readme(connector))]
-    written += [
-        _write(out / name, json.dumps(content, indent=4, ensure_ascii=False) + "\n")
-        for name, content in files.items()
-    ]
+    files = build_app(connector, origin)
+    written = [_write(out / "README.md", readme(connector))]
+    written += [_write(out / name, json_text(content)) for name, content in files.items()]
     return written
+
+
+def json_text(content: Any) -> str:
+    """How every JSON file of both formats is written (the same bytes on every run)."""
+    return json.dumps(content, indent=4, ensure_ascii=False) + "\n"
 
 
 def _write(path: Path, text: str) -> Path:
@@ -114,7 +179,7 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _readme(connector: ConnectorSpec) -> str:
+def readme(connector: ConnectorSpec) -> str:
     return (
         f"# {connector.label}\n\n{connector.description}\n\n"
         "Generated by `runtime.exporter` from the connector's YAML definitions; "

@@ -16,6 +16,9 @@ another expression such as ``base64(...)``. Judgement calls, all named in the te
   ``default`` only replaces undefined); ``int``/``float`` become ``parseNumber``.
 - ``relative_path(x)`` becomes ``"/" + x`` without its own leading "/": always a path under
   baseUrl, so an absolute URL a user types cannot carry the token to another host.
+- ``conversions`` wrap a named value wherever it is read (``parameters.date`` ->
+  ``formatDate(parameters.date; "YYYY-MM-DD")``): Make hands some parameter types over in
+  another form than the runtime does (``make_params.input_conversions`` says which).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from typing import TypeAlias
 
 from jinja2 import TemplateSyntaxError, nodes
 
@@ -50,25 +54,39 @@ _COMPARE = {"eq": "=", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq": "
 _ARITHMETIC = {"Add": "+", "Sub": "-", "Mul": "*", "Div": "/", "Mod": "%"}
 
 
+Conversions: TypeAlias = Mapping[str, Callable[[str], str]]
+
+
 class NotExportableError(ConnectorError):
     """A template uses a construct that has no Make IML form."""
 
 
-def to_iml(source: str, *, roots: Mapping[str, str] | None = None) -> str:
-    """The IML text for ``source``; ``roots`` renames variables (e.g. connection -> parameters)."""
+def to_iml(
+    source: str,
+    *,
+    roots: Mapping[str, str] | None = None,
+    conversions: Conversions | None = None,
+) -> str:
+    """The IML text for ``source``; ``roots`` renames variables (e.g. connection -> parameters),
+    ``conversions`` wrap the values they name (by their IML path)."""
     names = {**_ROOTS, **(roots or {})}
     parts: list[str] = []
-    for is_text, value in _parts(source, names):
+    for is_text, value in _parts(source, names, conversions or {}):
         parts.append(value if is_text else "{{" + value + "}}")
     return "".join(parts)
 
 
-def to_iml_expression(source: str, *, roots: Mapping[str, str] | None = None) -> str:
+def to_iml_expression(
+    source: str,
+    *,
+    roots: Mapping[str, str] | None = None,
+    conversions: Conversions | None = None,
+) -> str:
     """One IML expression (no braces) for the whole template: text parts become literals."""
     names = {**_ROOTS, **(roots or {})}
     parts = [
         (string_literal(value) if is_text else value, is_text)
-        for is_text, value in _parts(source, names)
+        for is_text, value in _parts(source, names, conversions or {})
     ]
     if not parts:
         return '""'
@@ -79,7 +97,9 @@ def to_iml_expression(source: str, *, roots: Mapping[str, str] | None = None) ->
     return " + ".join([head, *(_wrap(text) for text, _ in parts[1:])])
 
 
-def _parts(source: str, names: Mapping[str, str]) -> list[tuple[bool, str]]:
+def _parts(
+    source: str, names: Mapping[str, str], conversions: Conversions
+) -> list[tuple[bool, str]]:
     """(is_text, text or IML expression) pieces of the template, in order."""
     if "{{" not in source and "{%" not in source and "{#" not in source:
         return [(True, source)] if source else []
@@ -99,7 +119,7 @@ def _parts(source: str, names: Mapping[str, str]) -> list[tuple[bool, str]]:
             if isinstance(node, nodes.TemplateData):
                 pieces.append((True, node.data))
             else:
-                pieces.append((False, _expr(node, names)))
+                pieces.append((False, _expr(node, names, conversions)))
     return pieces
 
 
@@ -149,11 +169,18 @@ def _const(value: object) -> str:
     raise NotExportableError(f"constant {value!r} has no IML form")
 
 
-def _expr(node: nodes.Node, names: Mapping[str, str]) -> str:
+def _expr(node: nodes.Node, names: Mapping[str, str], conversions: Conversions) -> str:
+    """One Jinja expression node as IML (converted where ``conversions`` name its path)."""
+    iml = _plain_expr(node, names, conversions)
+    convert = conversions.get(iml) if isinstance(node, nodes.Getattr | nodes.Getitem) else None
+    return iml if convert is None else convert(iml)
+
+
+def _plain_expr(node: nodes.Node, names: Mapping[str, str], conversions: Conversions) -> str:
     """One Jinja expression node as IML; refuses whatever has no IML counterpart."""
 
     def sub(child: nodes.Node) -> str:
-        return _expr(child, names)
+        return _expr(child, names, conversions)
 
     if isinstance(node, nodes.Name):
         if node.name not in names:

@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runtime.errors import Issue, SourceLocation
-from runtime.iml import NotExportableError, string_literal, to_iml, to_iml_expression
-from runtime.make_params import interface, mappable_parameters, trigger_parameters
+from runtime.iml import Conversions, NotExportableError, string_literal, to_iml, to_iml_expression
+from runtime.make_epoch import epoch_label
+from runtime.make_errors import error_directive
+from runtime.make_params import (
+    RpcHelp,
+    input_conversions,
+    interface,
+    mappable_parameters,
+    trigger_parameters,
+)
 from runtime.specs import (
     BaseSpec,
     ConnectionSpec,
@@ -34,7 +42,6 @@ from runtime.specs import (
 
 JsonObject = dict[str, Any]
 _CONNECTION_ROOTS = {"connection": "parameters"}  # a connection's own requests read parameters
-_LABEL_FIELDS = ("name", "title", "number", "description", "id")
 _AUTHORIZATION = ("authorization", "Authorization", "AUTHORIZATION")
 
 
@@ -45,17 +52,18 @@ class _Translate:
     file: str
     issues: list[Issue] = field(default_factory=list)
     roots: Mapping[str, str] | None = None
+    conversions: Conversions | None = None
 
     def text(self, source: str, path: str) -> str:
         try:
-            return to_iml(source, roots=self.roots)
+            return to_iml(source, roots=self.roots, conversions=self.conversions)
         except NotExportableError as error:
             self.issues.append(Issue(SourceLocation(self.file, path), error.message))
             return ""
 
     def expression(self, source: str, path: str) -> str:
         try:
-            return to_iml_expression(source, roots=self.roots)
+            return to_iml_expression(source, roots=self.roots, conversions=self.conversions)
         except NotExportableError as error:
             self.issues.append(Issue(SourceLocation(self.file, path), error.message))
             return '""'
@@ -92,27 +100,12 @@ def _basic_auth(connection: ConnectionSpec, translate: _Translate) -> str:
     return f'Basic {{{{base64({user} + ":" + {password})}}}}'
 
 
-def _errors(base: BaseSpec, translate: _Translate) -> JsonObject:
-    """``response.error``: exact statuses as keys, ranges (4XX) as an ``if()`` on statusCode."""
-    error: JsonObject = {}
-    message, kind = string_literal("the request failed"), string_literal("RuntimeError")
-    for status in sorted((s for s in base.errors if s[1:].upper() == "XX"), key=str.upper):
-        rule, low = base.errors[status], int(status[0]) * 100
-        message = f"if(statusCode >= {low}; {string_literal(rule.message)}; {message})"
-        kind = f"if(statusCode >= {low}; {string_literal(rule.make_type)}; {kind})"
-    error["message"], error["type"] = "{{" + message + "}}", "{{" + kind + "}}"
-    for status, rule in base.errors.items():
-        if status.isdigit():
-            error[status] = {"message": rule.message, "type": rule.make_type}
-    return error
-
-
 def base_code(base: BaseSpec, auth: ConnectionSpec | None, issues: list[Issue]) -> JsonObject:
     translate = _Translate("connector.yaml", issues)
     headers = translate.value(dict(base.headers), "$.base.headers")
     if auth is not None:
         headers["authorization"] = _basic_auth(auth, _Translate(auth.file, issues))
-    response: JsonObject = {"error": _errors(base, translate)}
+    response: JsonObject = {"error": error_directive(base)}
     if any(status.upper() == "3XX" for status in base.errors):
         response["valid"] = "{{statusCode >= 200 && statusCode < 300}}"
     return {
@@ -134,7 +127,7 @@ def connection_codes(
     headers = base.value(dict(connector.base.headers), "$.base.headers")
     request["headers"] = {**headers, **request.get("headers", {})}
     request["headers"]["authorization"] = _basic_auth(spec, translate)
-    request["response"] = {"error": _errors(connector.base, base)}
+    request["response"] = {"error": error_directive(connector.base)}
     request["log"] = {"sanitize": list(connector.base.sanitize)}
     params = mappable_parameters(spec.parameters)
     return {"communication": request, "params": [{**p, "editable": True} for p in params]}
@@ -201,33 +194,33 @@ def _response(response: ResponseSpec, translate: _Translate, limit: Any) -> Json
     return result
 
 
-def module_codes(module: ModuleSpec, issues: list[Issue]) -> JsonObject:
-    translate = _Translate(module.file, issues)
+def module_codes(
+    module: ModuleSpec, issues: list[Issue], rpc_help: RpcHelp | None = None
+) -> JsonObject:
+    translate = _Translate(module.file, issues, conversions=input_conversions(module.input))
     request = _request(module.request, module.variants, translate, "$.request")
     _paged(request, module.pagination, module.pagination.max_pages if module.pagination else 1)
     trigger = module.trigger
     limit = "{{ parameters.limit }}" if trigger is not None else None
     response = _response(module.response, translate, limit)
     codes: JsonObject = {"communication": {**request, "response": response}}
-    codes["staticParams"] = trigger_parameters(module.input) if trigger else []
-    codes["mappableParams"] = [] if trigger else mappable_parameters(module.input)
+    codes["staticParams"] = trigger_parameters(module.input, rpc_help) if trigger else []
+    codes["mappableParams"] = [] if trigger else mappable_parameters(module.input, rpc_help)
     codes |= {"interface": interface(module.output), "samples": module.sample, "scope": []}
     if trigger is not None:
         response["trigger"] = {"id": "{{item." + trigger.id + "}}", "type": "id"}
         response["trigger"]["order"] = trigger.order
         if trigger.date is not None:
             response["trigger"]["date"] = "{{item." + trigger.date + "}}"
-        fields = module.output.get("properties", {})
-        label = next((name for name in _LABEL_FIELDS if name in fields), trigger.id)
         date = "{{item." + trigger.date + "}}" if trigger.date else "{{undefined}}"
-        epoch = {"limit": 300, "output": {"label": "{{item." + label + "}}", "date": date}}
+        epoch = {"limit": 300, "output": {"label": epoch_label(module), "date": date}}
         iterate = {"iterate": response["iterate"]} if "iterate" in response else {}
         codes["epoch"] = {"response": {**iterate, **epoch}}
     return codes
 
 
 def rpc_codes(rpc: RpcSpec, issues: list[Issue]) -> JsonObject:
-    translate = _Translate(rpc.file, issues)
+    translate = _Translate(rpc.file, issues, conversions=input_conversions(rpc.input))
     request = _request(rpc.request, rpc.variants, translate, "$.request")
     _paged(request, rpc.pagination, rpc.max_pages)
     response = _response(rpc.response, translate, None)

@@ -154,18 +154,18 @@ def test_kebab_follows_the_extension() -> None:
 
 def test_base_and_connection(exported: Path) -> None:
     base = read(exported, "general/base.iml.json")
-    assert base["baseUrl"] == "https://{{connection.domain}}.clientary.com/api/v2"
+    assert base["baseUrl"] == "https://{{lower(connection.domain)}}.clientary.com/api/v2"
     assert base["headers"]["authorization"] == (
         'Basic {{base64(connection.api_token + ":" + connection.api_token)}}'
     )
     assert base["timeout"] == 30000
-    assert base["response"]["error"]["429"] == {
-        "message": "too many requests; Clientary asks to slow down",
-        "type": "RateLimitError",
-    }
+    assert base["response"]["error"]["429"]["type"] == "RateLimitError"
+    assert base["response"]["error"]["429"]["message"].startswith(
+        '{{"HTTP 429: too many requests; Clientary asks to slow down" + if(body.error; '
+    )
     assert base["log"] == {"sanitize": ["request.headers.authorization"]}
     connection = read(exported, "connections/clientary/clientary.communication.iml.json")
-    assert connection["url"] == "https://{{parameters.domain}}.clientary.com/api/v2/staff"
+    assert connection["url"] == "https://{{lower(parameters.domain)}}.clientary.com/api/v2/staff"
     assert connection["headers"]["authorization"] == (
         'Basic {{base64(parameters.api_token + ":" + parameters.api_token)}}'
     )
@@ -191,7 +191,8 @@ def test_search_with_variants_omit_empty_and_pagination(exported: Path) -> None:
     }
     search = read(exported, "modules/search-clients/search-clients.communication.iml.json")
     assert search["qs"] == {
-        "updated_since": "{{ifempty(parameters.updated_since; undefined)}}",
+        "updated_since": "{{ifempty(formatDate(parameters.updated_since; "
+        '"YYYY-MM-DD"); undefined)}}',
         "sort": '{{ifempty(if(parameters.sort = "date"; "date"; undefined); undefined)}}',
     }
 
@@ -209,7 +210,11 @@ def test_trigger_and_epoch(exported: Path) -> None:
         "response": {
             "iterate": "{{body.tasks}}",
             "limit": 300,
-            "output": {"label": "{{item.title}}", "date": "{{item.created_at}}"},
+            "output": {
+                "label": '{{ifempty(item.title; "Task " + item.id)}}'
+                '{{if(item.client_id; ", client " + item.client_id; "")}}',
+                "date": "{{item.created_at}}",
+            },
         }
     }
 
@@ -221,11 +226,8 @@ def test_universal_and_rpc(exported: Path) -> None:
         '{{"/" + if(indexOf(parameters.url; "/") = 0; '
         "substring(parameters.url; 1; length(parameters.url)); parameters.url)}}"
     )
-    assert api["qs"] == {"{{...}}": "{{parameters.query}}"}
-    # The user's headers are spread without any spelling of Authorization: it stays the base's.
-    assert api["headers"] == {
-        "{{...}}": '{{omit(parameters.headers; "authorization"; "Authorization"; "AUTHORIZATION")}}'
-    }
+    # Key/value items (test_inside_make.py pins them), spread into the query and headers.
+    assert api["qs"] == {"{{...}}": '{{toCollection(parameters.query; "key"; "value")}}'}
     assert api["response"]["output"] == {
         "status": "{{statusCode}}",
         "headers": "{{headers}}",

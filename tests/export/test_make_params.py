@@ -73,7 +73,15 @@ def test_input_becomes_expect() -> None:
         {"name": "tax", "type": "number", "label": "Tax"},
         {"name": "paid", "type": "boolean"},
         {"name": "body", "type": "any", "label": "Body"},
-        {"name": "extra", "type": "collection", "label": "Extra", "spec": []},
+        {  # a free-form object: key/value items, as in Make's universal modules
+            "name": "extra",
+            "type": "array",
+            "label": "Extra",
+            "spec": [
+                {"name": "key", "type": "text", "label": "Key", "required": True},
+                {"name": "value", "type": "text", "label": "Value"},
+            ],
+        },
         {
             "name": "line_items",
             "type": "array",

@@ -2,9 +2,11 @@
 
 ``snapshot()`` produces, from the current code and definitions, every module's
 ``describe`` (text and ``--json``), the ``--dry-run`` request of each contract case's
-parameters, and the whole Make export tree. ``tests/test_golden.py`` compares it with
-``files/``; after an intended change, ``python -m tests.golden`` rewrites ``files/``
-(commit it with the reason).
+parameters, the whole Make export tree, and of the import archive its list of entries plus
+the base, the connection and one module of each kind (``ARCHIVE_MODULES``; the other
+sections equal the export tree's, which tests/export/test_archive.py proves).
+``tests/test_golden.py`` compares it with ``files/``; after an intended change,
+``python -m tests.golden`` rewrites ``files/`` (commit it with the reason).
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from runtime import redaction
 from runtime.cli import main
 from runtime.exporter import export_app
 from runtime.loader import default_root, load_connector
+from runtime.make_archive import archive_entries
 
 FILES = Path(__file__).parent / "files"
 CASES = Path(__file__).parent.parent / "contract" / "cases"
+# action with crud, search with pagination, trigger with epoch, universal
+ARCHIVE_MODULES = ("createClient", "searchInvoices", "watchNewInvoices", "makeApiCall")
 
 
 def snapshot() -> dict[str, str]:
@@ -47,6 +52,16 @@ def snapshot() -> dict[str, str]:
         for path in sorted(out.rglob("*")):
             if path.is_file():
                 files[f"export/{path.relative_to(out).as_posix()}"] = path.read_text("utf-8")
+    entries = archive_entries(connector)
+    files["export-zip/ENTRIES.txt"] = "".join(f"{name}\n" for name in sorted(entries))
+    for name, text in entries.items():
+        parts = name.split("/")
+        if (
+            len(parts) == 2
+            or parts[1] == "connections"
+            or (parts[1] == "modules" and parts[2] in ARCHIVE_MODULES)
+        ):
+            files[f"export-zip/{name}"] = text
     return files
 
 
