@@ -6,6 +6,8 @@ reached by ``$ref``, see runtime/references.py). Filled in before the schema che
 specs, validate, describe, the docs and the exporter see complete definitions:
 
 - ``id``: the file name without ``.yaml`` (a written ``id`` must still equal it);
+- ``connection`` of a module or RPC: the connector's only connection, when it has exactly
+  one (with several, each file names its own; a written one is checked as before);
 - an input field with ``x-rpc`` or ``enum`` is ``x-make-type: select`` unless it says
   otherwise (the key goes before the field's first other ``x-`` key, where it used to be
   written);
@@ -14,18 +16,22 @@ specs, validate, describe, the docs and the exporter see complete definitions:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from runtime.source import Document, PathParts
 
 
-def apply_defaults(document: Document) -> Document:
+def apply_defaults(document: Document, connections: Sequence[str] = ()) -> Document:
+    """``connections``: the ids of the connector's connections, for the implied one."""
     data = document.data
     if not isinstance(data, dict):
         return document
     if "id" not in data:
         data = {"id": Path(document.file).stem, **data}
+    if "connection" not in data and len(connections) == 1:
+        data["connection"] = connections[0]
     if isinstance(data.get("input"), dict):
         data["input"] = _implied_select(data["input"])
     if isinstance(data.get("variants"), list) and isinstance(data.get("request"), dict):

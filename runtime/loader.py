@@ -67,6 +67,7 @@ class LoadedFiles:
     issues: list[Issue] = field(default_factory=list)
     unusable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
     checked: bool = True  # schema-checked; when not, building a spec may find a misfit
+    connection_ids: list[str] = field(default_factory=list)  # every connections/ file's id
 
     def documents(self) -> list[tuple[str, Document]]:
         pairs: list[tuple[str, Document]] = []
@@ -99,7 +100,14 @@ def read_files(
     if check:  # a run reads a resource file only through the references of its module
         for path in sorted((root / "modules").glob(f"*/{RESOURCE_FILE}")):
             _append(files.resources, _read(files, path, "resource"))
-    folders = [("connections", "connection", files.connections)]
+    for path in sorted((root / "connections").glob("*.yaml")):
+        _append(files.connections, _read(files, path, "connection"))
+    # The connection a module or RPC may leave out: the only one there is, valid or not
+    # (an invalid one's problems are reported once, not again by every module).
+    files.connection_ids = [
+        p.stem for p in sorted((root / "connections").glob("*.yaml")) if p.stem in files.unusable
+    ] + [str(d.data.get("id", Path(d.file).stem)) for d in files.connections]
+    folders = []
     if rpcs:
         folders.append(("rpcs", "rpc", files.rpcs))
     if check:
@@ -136,7 +144,7 @@ def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
         # expanded definition, and each issue still names the file and line it came from.
         document, reference_issues = expand_references(document, files.references)
         files.issues.extend(reference_issues)
-        document = None if reference_issues else apply_defaults(document)
+        document = None if reference_issues else apply_defaults(document, files.connection_ids)
     if document is not None and files.checked:
         from runtime.schema_check import check_document  # jsonschema: validate only
 
