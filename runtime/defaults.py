@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from runtime.errors import Issue
 from runtime.source import Document, PathParts
 
 
@@ -82,3 +83,59 @@ def _variant(document: Document, index: int, variant: Any, request: dict[str, An
         document.lines.setdefault((*here, "request"), document.lines[here])
     rest = {key: value for key, value in variant.items() if key != "url"}
     return {**rest, "request": {**request, "url": variant["url"]}}
+
+
+BODY_FORM = ("wrap", "rename")
+
+
+def derive_resource(document: Document) -> list[Issue]:
+    """A resource file's ``body: {wrap: W, rename: {field: key}}``, written out in place.
+
+    It stands for ``{W: {<each writable field>: "{{ parameters.<field> }}"}}`` in the order
+    of ``writable.properties``, a renamed field sent under its new key in its own place.
+    Done on the file as read, before anything refers to it, so every stage sees the body
+    written out; each derived path keeps the line of ``body``. A body written out in full
+    (any body without ``wrap``) is left as it is.
+    """
+    data = document.data
+    body = data.get("body") if isinstance(data, dict) else None
+    if not isinstance(body, dict) or "wrap" not in body:
+        return []
+    here: PathParts = ("body",)
+    wrapper, rename = body["wrap"], body.get("rename", {})
+    issues: list[Issue] = []
+    extra = [key for key in body if key not in BODY_FORM]
+    if extra:
+        issues.append(_issue(document, here, f"expected only wrap and rename; got {extra[0]!r}"))
+    if not isinstance(wrapper, str) or not wrapper:
+        issues.append(_issue(document, (*here, "wrap"), f"expected a key name; got {wrapper!r}"))
+    writable = data.get("writable")
+    fields = writable.get("properties") if isinstance(writable, dict) else None
+    if not isinstance(fields, dict):
+        issues.append(_issue(document, here, "wrap: expected writable.properties to derive from"))
+        fields = {}
+    if not isinstance(rename, dict):
+        issues.append(
+            _issue(document, (*here, "rename"), f"expected field: key pairs; got {rename!r}")
+        )
+        rename = {}
+    for field, key in rename.items():
+        if field not in fields:
+            choices = ", ".join(map(str, fields))
+            message = f"rename: expected a writable field ({choices}); got {field!r}"
+            issues.append(_issue(document, (*here, "rename", field), message))
+        elif not isinstance(key, str) or not key:
+            message = f"rename: expected a key name; got {key!r}"
+            issues.append(_issue(document, (*here, "rename", field), message))
+    if issues:
+        return issues
+    data["body"] = {
+        wrapper: {rename.get(field, field): f"{{{{ parameters.{field} }}}}" for field in fields}
+    }
+    for parts in [p for p in document.lines if len(p) > 1 and p[0] == "body"]:
+        del document.lines[parts]  # the short form's paths: gone, the body's line stands
+    return []
+
+
+def _issue(document: Document, parts: PathParts, message: str) -> Issue:
+    return Issue(document.location(parts), message)

@@ -23,11 +23,13 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
+from runtime.defaults import derive_resource
 from runtime.errors import Issue
 from runtime.source import Document, PathParts, read_document
 
 REF = "$ref"
 CONNECTOR_FILE = "connector.yaml"
+RESOURCE_FILE = "resource.yaml"  # modules/<folder>/resource.yaml: its short forms are derived
 
 
 class ReferenceCache:
@@ -39,7 +41,14 @@ class ReferenceCache:
         self.issues: list[Issue] = []  # problems of the referred files themselves, once each
 
     def add(self, document: Document) -> None:
-        self._documents.setdefault(document.file, document)
+        if document.file not in self._documents:
+            self._documents[document.file] = self._prepared(document)
+
+    def _prepared(self, document: Document) -> Document:
+        """A resource file's short forms written out (runtime/defaults.py), once, as read."""
+        if posixpath.basename(document.file) == RESOURCE_FILE:
+            self.issues.extend(derive_resource(document))
+        return document
 
     def get(self, file: str) -> Document | None:
         if file not in self._documents:
@@ -48,6 +57,7 @@ class ReferenceCache:
             if path.is_file():
                 document, issues = read_document(path, file)
                 self.issues.extend(issues)
+                document = self._prepared(document) if document is not None else None
             self._documents[file] = document
         return self._documents[file]
 

@@ -75,3 +75,55 @@ def test_with_two_connections_a_module_must_name_one(root: Path) -> None:
     _edit(root, "connections/other.yaml", "id: clientary", "id: other")
     issues = _issues(root)
     assert [i for i in issues if i.startswith(f"{GET_CLIENT}:") and "connection" in i], issues
+
+
+def _body_is(root: Path, resource: str, written: str) -> None:
+    """Replace the resource file's body (its last part) with ``written``."""
+    path = root / f"modules/{resource}/resource.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text[: text.index("\nbody:") + 1] + written + "\n", "utf-8")
+
+
+def _plain_body(wrapper: str, fields: list[str], rename: dict[str, str]) -> dict[str, object]:
+    return {wrapper: {rename.get(f, f): "{{ parameters." + f + " }}" for f in fields}}
+
+
+def test_a_body_wrap_is_every_writable_field_as_its_parameter_in_order(root: Path) -> None:
+    _body_is(root, "clients", "body: {wrap: client}")
+    connector = load_connector(root)
+    fields = [f for f in connector.modules["create_client"].input["properties"]]
+    expected = _plain_body("client", fields, {})
+    assert connector.modules["create_client"].request.body == expected
+    assert connector.modules["update_client"].request.body == expected
+
+
+def test_a_body_rename_sends_a_field_under_another_key_in_its_place(root: Path) -> None:
+    _body_is(
+        root, "invoices", "body: {wrap: invoice, rename: {line_items: invoice_items_attributes}}"
+    )
+    body = load_connector(root).modules["create_invoice"].request.body
+    fields = list(load_connector(root).modules["create_invoice"].input["properties"])
+    assert body == _plain_body("invoice", fields, {"line_items": "invoice_items_attributes"})
+    assert list(body["invoice"])[-1] == "invoice_items_attributes"
+
+
+@pytest.mark.parametrize(
+    ("written", "marker", "message"),
+    [
+        (
+            "body: {wrap: invoice, rename: {lines: invoice_items_attributes}}",
+            "rename:",
+            "$.body.rename.lines: rename: expected a writable field",
+        ),
+        ("body: {wrap: invoice, renames: {}}", "renames", "$.body: expected"),
+        ("body: {wrap: 3}", "wrap: 3", "$.body.wrap: expected"),
+    ],
+)
+def test_a_mistake_in_a_body_wrap_is_an_issue_at_its_line(
+    root: Path, written: str, marker: str, message: str
+) -> None:
+    _body_is(root, "invoices", written)
+    file = "modules/invoices/resource.yaml"
+    line = _line_of(root, file, marker)
+    issues = _issues(root)
+    assert [i for i in issues if i.startswith(f"{file}:{line}: {message}")], issues

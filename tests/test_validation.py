@@ -45,6 +45,8 @@ def test_the_repository_definitions_are_valid(cli: Callable[..., CliResult]) -> 
 
 CREATE = "modules/clients/create_client.yaml"
 RESOURCE = "modules/clients/resource.yaml"  # what create_client refers to with $ref
+# A body written out in full (the resources' bodies are derived from their writable fields).
+UPDATE_TASK = "modules/tasks/update_task.yaml"
 
 
 @pytest.mark.parametrize(
@@ -77,21 +79,21 @@ RESOURCE = "modules/clients/resource.yaml"  # what create_client refers to with 
             id="wrong_type",
         ),
         pytest.param(
-            RESOURCE,
-            'city: "{{ parameters.city }}"',
-            'city: "{{ params.city }}"',
-            "params.city",
-            "$.body.client.city: unknown variable 'params'; available here: connection, "
-            "parameters (did you mean 'parameters'?)",
+            UPDATE_TASK,
+            'due_date: "{{ parameters.due_date }}"',
+            'due_date: "{{ params.due_date }}"',
+            "params.due_date",
+            "$.request.body.task.due_date: unknown variable 'params'; available here: "
+            "connection, parameters (did you mean 'parameters'?)",
             id="undefined_template_variable",
         ),
         pytest.param(
-            RESOURCE,
-            'name: "{{ parameters.name }}"',
-            'name: "{{ parameters.nmae }}"',
-            "parameters.nmae",
-            "$.body.client.name: unknown variable 'parameters.nmae' "
-            "(did you mean 'parameters.name'?)",
+            UPDATE_TASK,
+            'title: "{{ parameters.title }}"',
+            'title: "{{ parameters.titel }}"',
+            "parameters.titel",
+            "$.request.body.task.title: unknown variable 'parameters.titel' "
+            "(did you mean 'parameters.title'?)",
             id="misspelled_parameter",
         ),
         pytest.param(
@@ -171,14 +173,22 @@ def test_a_module_template_may_not_read_the_token(
     cli: Callable[..., CliResult], copy_root: Path
 ) -> None:
     _edit(
-        copy_root, RESOURCE, 'city: "{{ parameters.city }}"', 'city: "{{ connection.api_token }}"'
+        copy_root,
+        UPDATE_TASK,
+        'due_date: "{{ parameters.due_date }}"',
+        'due_date: "{{ connection.api_token }}"',
     )
     result = cli("--root", str(copy_root), "validate")
     assert "'connection.api_token' is a secret: only the connection's auth may use it" in result.out
 
 
 def test_an_unexportable_filter_is_refused(cli: Callable[..., CliResult], copy_root: Path) -> None:
-    _edit(copy_root, RESOURCE, '"{{ parameters.city }}"', '"{{ parameters.city | reverse }}"')
+    _edit(
+        copy_root,
+        UPDATE_TASK,
+        '"{{ parameters.due_date }}"',
+        '"{{ parameters.due_date | reverse }}"',
+    )
     result = cli("--root", str(copy_root), "validate")
     assert "unknown filter 'reverse'; allowed: " in result.out
 
@@ -186,10 +196,10 @@ def test_an_unexportable_filter_is_refused(cli: Callable[..., CliResult], copy_r
 def test_a_template_make_cannot_run_is_reported(
     cli: Callable[..., CliResult], copy_root: Path
 ) -> None:
-    fragment = '"{% if parameters.city %}{{ parameters.city }}{% endif %}"'
-    _edit(copy_root, RESOURCE, 'city: "{{ parameters.city }}"', f"city: {fragment}")
+    fragment = '"{% if parameters.due_date %}{{ parameters.due_date }}{% endif %}"'
+    _edit(copy_root, UPDATE_TASK, 'due_date: "{{ parameters.due_date }}"', f"due_date: {fragment}")
     result = cli("--root", str(copy_root), "validate")
-    line = _line_of(copy_root, RESOURCE, "{% if")
-    assert result.out.splitlines() == [  # the export of create and update: one place, one line
-        f"{RESOURCE}:{line}: $.body.client.city: '{{% if %}}' blocks have no IML form"
+    line = _line_of(copy_root, UPDATE_TASK, "{% if")
+    assert result.out.splitlines() == [
+        f"{UPDATE_TASK}:{line}: $.request.body.task.due_date: '{{% if %}}' blocks have no IML form"
     ]
