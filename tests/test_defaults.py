@@ -127,3 +127,47 @@ def test_a_mistake_in_a_body_wrap_is_an_issue_at_its_line(
     line = _line_of(root, file, marker)
     issues = _issues(root)
     assert [i for i in issues if i.startswith(f"{file}:{line}: {message}")], issues
+
+
+def test_update_refers_to_the_writable_fields_with_two_replaced_from_defs(root: Path) -> None:
+    connector = load_connector(root)
+    for resource, create_id, update_id in (
+        ("invoices", "create_invoice", "update_invoice"),
+        ("estimates", "create_estimate", "update_estimate"),
+    ):
+        create = connector.modules[create_id].input["properties"]
+        update = connector.modules[update_id].input["properties"]
+        assert list(update) == ["id", *create], resource  # id first, then create's order
+        assert create["currency_code"]["minLength"] == 1
+        assert "minLength" not in update["currency_code"]  # left empty, it is not sent
+        assert "required" in create["line_items"]["items"]
+        assert "required" not in update["line_items"]["items"]
+        assert list(update["line_items"]["items"]["properties"])[::5] == ["id", "_destroy"]
+        assert {f: update[f] for f in create if f not in ("currency_code", "line_items")} == {
+            f: create[f] for f in create if f not in ("currency_code", "line_items")
+        }
+        assert connector.modules[update_id].input["required"] == ["id"]
+
+
+def test_a_misfit_in_a_resource_defs_field_is_an_issue_at_its_line(root: Path) -> None:
+    file = "modules/invoices/resource.yaml"
+    _edit(
+        root,
+        file,
+        "  currency_code_update:\n    type: string",
+        "  currency_code_update:\n    type: strng",
+    )
+    line = _line_of(root, file, "type: strng")
+    issues = _issues(root)
+    expected = f"{file}:{line}: $.$defs.currency_code_update.type"
+    assert [issue for issue in issues if issue.startswith(expected)], issues
+
+
+def test_a_reference_to_a_missing_defs_name_is_an_issue_at_the_ref(root: Path) -> None:
+    file = "modules/invoices/update_invoice.yaml"
+    _edit(root, file, "#/$defs/line_items_update", "#/$defs/line_item_update")
+    line = _line_of(root, file, "line_item_update")
+    issues = _issues(root)
+    assert [
+        i for i in issues if i.startswith(f"{file}:{line}: ") and "$defs/line_item_update" in i
+    ], issues
