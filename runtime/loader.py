@@ -145,10 +145,17 @@ def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
         document, reference_issues = expand_references(document, files.references)
         files.issues.extend(reference_issues)
         document = None if reference_issues else apply_defaults(document, files.connection_ids)
-    if document is not None and files.checked:
+    checked_as = document
+    if document is not None and kind == "resource" and files.checked:
+        # Its own references expanded for the check only (what modules read stays as
+        # written, and is expanded where they refer to it); issues name where each was written.
+        checked_as, reference_issues = expand_references(document, files.references)
+        files.issues.extend(reference_issues)
+        document = None if reference_issues else document
+    if document is not None and checked_as is not None and files.checked:
         from runtime.schema_check import check_document  # jsonschema: validate only
 
-        schema_issues = check_document(document, kind)
+        schema_issues = check_document(checked_as, kind)
         files.issues.extend(schema_issues)
         document = None if schema_issues else document
     if document is None:

@@ -171,3 +171,28 @@ def test_a_reference_to_a_missing_defs_name_is_an_issue_at_the_ref(root: Path) -
     assert [
         i for i in issues if i.startswith(f"{file}:{line}: ") and "$defs/line_item_update" in i
     ], issues
+
+
+def test_a_resource_file_is_expanded_before_its_schema_check(root: Path) -> None:
+    # The projects record embeds the client: its properties are the clients record's.
+    connector = load_connector(root)
+    client = connector.modules["list_projects"].output
+    while "properties" not in client or "client" not in client["properties"]:
+        client = client.get("items", {})  # a list returns an array of records
+    embedded = client["properties"]["client"]
+    clients_record = connector.modules["get_client"].output
+    assert embedded["properties"] == clients_record["properties"]
+    assert embedded["type"] == ["object", "null"] and "required" not in embedded
+    assert _issues(root) == []
+
+
+def test_a_misfit_reached_through_a_resource_reference_is_an_issue_where_written(
+    root: Path,
+) -> None:
+    file = "modules/clients/resource.yaml"
+    _edit(root, file, "city: {type: [string", "city: {type: [strong")
+    line = _line_of(root, file, "city: {type: [strong")
+    issues = _issues(root)
+    # Found through the projects record too, but reported once, in the clients file.
+    assert [i for i in issues if i.startswith(f"{file}:{line}: ")], issues
+    assert not [i for i in issues if i.startswith("modules/projects/")], issues
