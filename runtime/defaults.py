@@ -11,21 +11,28 @@ specs, validate, describe, the docs and the exporter see complete definitions:
 - an input field with ``x-rpc`` or ``enum`` is ``x-make-type: select`` unless it says
   otherwise (the key goes before the field's first other ``x-`` key, where it used to be
   written);
-- a variant written as ``{when, url}`` is the main request with that url.
+- a variant written as ``{when, url}`` is the main request with that url;
+- ``endpoint`` (the documented endpoint, for the docs) of a module with one request:
+  ``METHOD <base path><url>`` with each ``{{ parameters.x }}`` as ``:x``, e.g.
+  ``GET /api/v2/clients/:id``; written where the docs name it otherwise, or several urls.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from runtime.errors import Issue
 from runtime.source import Document, PathParts
 
 
-def apply_defaults(document: Document, connections: Sequence[str] = ()) -> Document:
-    """``connections``: the ids of the connector's connections, for the implied one."""
+def apply_defaults(
+    document: Document, connections: Sequence[str] = (), base_path: str | None = None
+) -> Document:
+    """``connections``: the connector's connection ids; ``base_path``: its base url's path."""
     data = document.data
     if not isinstance(data, dict):
         return document
@@ -40,8 +47,38 @@ def apply_defaults(document: Document, connections: Sequence[str] = ()) -> Docum
             _variant(document, index, variant, data["request"])
             for index, variant in enumerate(data["variants"])
         ]
+    if "endpoint" not in data and base_path is not None and "variants" not in data:
+        endpoint = _endpoint(data.get("request"), base_path)
+        if endpoint is not None:
+            data["endpoint"] = endpoint
     document.data = data
     return document
+
+
+PARAMETER = re.compile(r"\{\{\s*parameters\.(\w+)\s*\}\}")
+
+
+def _endpoint(request: Any, base_path: str) -> str | None:
+    """The endpoint a plain request documents; None when its url is more than parameters."""
+    if not isinstance(request, dict):
+        return None
+    method, url = request.get("method"), request.get("url")
+    if not isinstance(method, str) or not isinstance(url, str) or not url.startswith("/"):
+        return None
+    path = PARAMETER.sub(r":\1", url)
+    if "{" in path or "{" in method:
+        return None
+    return f"{method} {base_path}{path}"
+
+
+def base_path(connector: Any) -> str | None:
+    """The path of connector.yaml's base url (``/api/v2``); None when there is none to read."""
+    base = connector.get("base") if isinstance(connector, dict) else None
+    url = base.get("url") if isinstance(base, dict) else None
+    if not isinstance(url, str):
+        return None
+    path = urlsplit(url).path
+    return None if "{" in path else path.rstrip("/")
 
 
 def _implied_select(schema: Any) -> Any:

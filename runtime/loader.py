@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar
 
-from runtime.defaults import apply_defaults
+from runtime.defaults import apply_defaults, base_path
 from runtime.errors import DefinitionError, InputError, Issue, SourceLocation
 from runtime.references import ReferenceCache, expand_references
 from runtime.source import Document, read_document
@@ -68,6 +68,7 @@ class LoadedFiles:
     unusable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
     checked: bool = True  # schema-checked; when not, building a spec may find a misfit
     connection_ids: list[str] = field(default_factory=list)  # every connections/ file's id
+    base_path: str | None = None  # the path of the base url, for the implied endpoints
 
     def documents(self) -> list[tuple[str, Document]]:
         pairs: list[tuple[str, Document]] = []
@@ -97,6 +98,8 @@ def read_files(
         files.issues.append(Issue(SourceLocation("connector.yaml"), f"no connector.yaml in {root}"))
         return files
     files.connector = _read(files, root / "connector.yaml", "connector")
+    if files.connector is not None:
+        files.base_path = base_path(files.connector.data)
     if check:  # a run reads a resource file only through the references of its module
         for path in sorted((root / "modules").glob(f"*/{RESOURCE_FILE}")):
             _append(files.resources, _read(files, path, "resource"))
@@ -144,7 +147,13 @@ def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
         # expanded definition, and each issue still names the file and line it came from.
         document, reference_issues = expand_references(document, files.references)
         files.issues.extend(reference_issues)
-        document = None if reference_issues else apply_defaults(document, files.connection_ids)
+        document = (
+            None
+            if reference_issues
+            else apply_defaults(
+                document, files.connection_ids, files.base_path if kind == "module" else None
+            )
+        )
     checked_as = document
     if document is not None and kind == "resource" and files.checked:
         # Its own references expanded for the check only (what modules read stays as

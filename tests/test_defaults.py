@@ -196,3 +196,22 @@ def test_a_misfit_reached_through_a_resource_reference_is_an_issue_where_written
     # Found through the projects record too, but reported once, in the clients file.
     assert [i for i in issues if i.startswith(f"{file}:{line}: ")], issues
     assert not [i for i in issues if i.startswith("modules/projects/")], issues
+
+
+def _without_line(root: Path, file: str, key: str) -> None:
+    path = root / file
+    path.write_text(re.sub(rf"(?m)^{key}: .*\n", "", path.read_text("utf-8")), "utf-8")
+
+
+def test_an_endpoint_left_out_is_the_request_under_the_base_path(root: Path) -> None:
+    _without_line(root, GET_CLIENT, "endpoint")
+    _without_line(root, "modules/clients/search_clients.yaml", "endpoint")
+    modules = load_connector(root).modules
+    assert modules["get_client"].endpoint == "GET /api/v2/clients/:id"
+    assert modules["search_clients"].endpoint == "GET /api/v2/clients"
+
+
+def test_an_endpoint_is_not_derived_for_a_module_with_variants(root: Path) -> None:
+    # Which of several urls a call takes is the reader's to write (in the documented order).
+    _without_line(root, "modules/contacts/list_contacts.yaml", "endpoint")
+    assert load_connector(root).modules["list_contacts"].endpoint is None
