@@ -14,7 +14,11 @@ specs, validate, describe, the docs and the exporter see complete definitions:
 - a variant written as ``{when, url}`` is the main request with that url;
 - ``endpoint`` (the documented endpoint, for the docs) of a module with one request:
   ``METHOD <base path><url>`` with each ``{{ parameters.x }}`` as ``:x``, e.g.
-  ``GET /api/v2/clients/:id``; written where the docs name it otherwise, or several urls.
+  ``GET /api/v2/clients/:id``; written where the docs name it otherwise, or several urls;
+- ``crud`` of an action module named ``create_``, ``get_``, ``update_`` or ``delete_``...:
+  create, read, update, delete (another action names its own, or has none);
+- ``response`` of a module: ``{}``, the answer as it comes;
+- ``input`` of an RPC: no parameters.
 """
 
 from __future__ import annotations
@@ -28,11 +32,18 @@ from urllib.parse import urlsplit
 from runtime.errors import Issue
 from runtime.source import Document, PathParts
 
+CRUD_BY_PREFIX = {"create_": "create", "get_": "read", "update_": "update", "delete_": "delete"}
+NO_INPUT = {"type": "object", "additionalProperties": False, "properties": {}}
+
 
 def apply_defaults(
-    document: Document, connections: Sequence[str] = (), base_path: str | None = None
+    document: Document,
+    connections: Sequence[str] = (),
+    base_path: str | None = None,
+    kind: str = "module",
 ) -> Document:
-    """``connections``: the connector's connection ids; ``base_path``: its base url's path."""
+    """``connections``: the connector's connection ids; ``base_path``: its base url's path;
+    ``kind``: module or rpc."""
     data = document.data
     if not isinstance(data, dict):
         return document
@@ -47,12 +58,39 @@ def apply_defaults(
             _variant(document, index, variant, data["request"])
             for index, variant in enumerate(data["variants"])
         ]
-    if "endpoint" not in data and base_path is not None and "variants" not in data:
+    if kind == "module":
+        data = _module_defaults(data)
+    elif "input" not in data:
+        data = _after(data, "description", "input", dict(NO_INPUT))
+    if kind == "module" and "endpoint" not in data and base_path and "variants" not in data:
         endpoint = _endpoint(data.get("request"), base_path)
         if endpoint is not None:
             data["endpoint"] = endpoint
     document.data = data
     return document
+
+
+def _module_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    if "crud" not in data and data.get("kind") == "action":
+        name = str(data.get("id", ""))
+        crud = next((c for p, c in CRUD_BY_PREFIX.items() if name.startswith(p)), None)
+        if crud is not None:
+            data = _after(data, "kind", "crud", crud)
+    if "response" not in data:
+        data = _after(data, "request", "response", {})
+    return data
+
+
+def _after(data: dict[str, Any], anchor: str, key: str, value: Any) -> dict[str, Any]:
+    """``data`` with ``key`` placed after ``anchor`` (where it used to be written), else last."""
+    if anchor not in data:
+        return {**data, key: value}
+    result: dict[str, Any] = {}
+    for name, item in data.items():
+        result[name] = item
+        if name == anchor:
+            result[key] = value
+    return result
 
 
 PARAMETER = re.compile(r"\{\{\s*parameters\.(\w+)\s*\}\}")

@@ -150,9 +150,7 @@ def _read(files: LoadedFiles, path: Path, kind: str) -> Document | None:
         document = (
             None
             if reference_issues
-            else apply_defaults(
-                document, files.connection_ids, files.base_path if kind == "module" else None
-            )
+            else apply_defaults(document, files.connection_ids, files.base_path, kind)
         )
     checked_as = document
     if document is not None and kind == "resource" and files.checked:

@@ -215,3 +215,37 @@ def test_an_endpoint_is_not_derived_for_a_module_with_variants(root: Path) -> No
     # Which of several urls a call takes is the reader's to write (in the documented order).
     _without_line(root, "modules/contacts/list_contacts.yaml", "endpoint")
     assert load_connector(root).modules["list_contacts"].endpoint is None
+
+
+def test_crud_response_and_rpc_input_left_out_are_their_plain_values(root: Path) -> None:
+    for file in ("modules/clients/create_client.yaml", "modules/clients/delete_client.yaml"):
+        _without_line(root, file, "crud")
+    _without_line(root, GET_CLIENT, "crud")
+    _without_line(root, GET_CLIENT, "response")
+    _without_line(root, "modules/clients/create_client.yaml", "response")
+    path = root / "rpcs/list_staff.yaml"
+    no_input = "input:\n  type: object\n  additionalProperties: false\n  properties: {}\n"
+    path.write_text(path.read_text("utf-8").replace(no_input, ""), "utf-8")
+    connector = load_connector(root)
+    modules = connector.modules
+    # An action's crud is what its name begins with; another kind, or another name, has none.
+    assert [modules[m].crud for m in ("create_client", "get_client", "delete_client")] == [
+        "create",
+        "read",
+        "delete",
+    ]
+    assert modules["search_clients"].crud is None
+    assert modules["get_client"].response == modules["create_client"].response
+    assert connector.rpcs["list_staff"].input == {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {},
+    }
+    assert "input:" not in path.read_text("utf-8")
+    assert _issues(root) == []
+
+
+def test_a_written_crud_wins_over_the_name(root: Path) -> None:
+    _without_line(root, GET_CLIENT, "crud")
+    _edit(root, GET_CLIENT, "kind: action\n", "kind: action\ncrud: update\n")
+    assert load_connector(root).modules["get_client"].crud == "update"
