@@ -42,14 +42,14 @@ def default_root() -> Path:
     """The definitions this runtime comes with, whatever the working directory.
 
     From a checkout (or its editable install) that is the repository's top level, where the
-    definitions are edited; from a wheel, the copy it carries in ``runtime/definitions``
+    definitions are edited; from a wheel, the copy it carries in ``runtime/packaged``
     (setup.py puts it there at build time). Without either, the packaged path, which the
     "no connector.yaml in ..." error then names.
     """
     package = Path(__file__).resolve().parent
     if (package.parent / "connector.yaml").is_file():
         return package.parent
-    return package / "definitions"
+    return package / "packaged"
 
 
 @dataclass(slots=True)
