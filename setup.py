@@ -14,8 +14,8 @@ setuptools' declarative settings cannot express:
 A small setuptools hook rather than another backend's force-include: setuptools is already
 the backend, and it builds offline with ``pip wheel --no-build-isolation`` from the project's
 venv (tests/test_install.py does), with nothing else to install. An editable install
-(``make`` uses editable_mode=compat) copies nothing: runtime.loader.default_root() reads the
-checkout's own files there.
+(``make`` uses editable_mode=compat) copies nothing: runtime.definitions.loader.default_root()
+reads the checkout's own files there.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from setuptools.errors import SetupError
 
 HERE = Path(__file__).resolve().parent
 DEFINITIONS = ("connector.yaml", "connections", "modules", "rpcs", "webhooks")
-# runtime.loader.default_root() looks here; not runtime/definitions/, the subpackage that
-# loads definition files (a copy there would mix YAML into its Python modules).
+# runtime.definitions.loader.default_root() looks here; not runtime/definitions/, the
+# subpackage that loads definition files (a copy there would mix YAML into its modules).
 PACKAGED = Path("runtime", "packaged")
 
 

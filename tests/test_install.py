@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from clientary_sandbox import Sandbox
-from runtime.loader import module_files
+from runtime.definitions.loader import module_files
 from tests.conftest import REPO
 
 DEFINITIONS = ("connector.yaml", "connections", "modules", "rpcs", "webhooks")

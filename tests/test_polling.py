@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from runtime.connection import open_connection
-from runtime.errors import InputError, StateError
-from runtime.execution import RunContext
-from runtime.loader import default_root, load_connector
-from runtime.polling import PollResult, Start, poll
-from runtime.specs import ModuleSpec
-from runtime.state import StateStore, TriggerState
+from runtime.core.errors import InputError, StateError
+from runtime.definitions.loader import default_root, load_connector
+from runtime.definitions.specs import ModuleSpec
+from runtime.engine.connection import open_connection
+from runtime.engine.execution import RunContext
+from runtime.engine.polling import PollResult, Start, poll
+from runtime.engine.state import StateStore, TriggerState
 from tests.conftest import CANARY_TOKEN, CliResult
 from tests.simulation.list_server import ListServer
 

@@ -9,8 +9,8 @@ import pytest
 import requests
 import responses
 
-from runtime.errors import OutcomeUnknownError, TransportError
-from runtime.transport import HttpRequest, RequestsTransport, RetryPolicy
+from runtime.core.errors import OutcomeUnknownError, TransportError
+from runtime.engine.transport import HttpRequest, RequestsTransport, RetryPolicy
 
 URL = "https://acme.clientary.com/api/v2/clients"
 
