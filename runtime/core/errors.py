@@ -6,6 +6,8 @@ one meaning. Messages are safe to show a user: they never contain a secret.
 
     ConnectorError                 base; exit code 1
     ├── DefinitionError            the YAML definitions are unusable; .issues holds all of them
+    │   └── ExportError            sound for the runtime, but not translatable to Make
+    ├── NotExportableError         one template has no IML form (collected into ExportError)
     ├── InputError                 user parameters don't fit a module (Make DataError); exit 2
     ├── RenderError                a template failed at run time
     ├── ApiError                   the API answered with an error; .status
@@ -75,13 +77,23 @@ class DefinitionError(ConnectorError):
 
     make_type = "DefinitionError"
 
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[Issue], heading: str | None = None) -> None:
         self.issues = sorted(issues, key=Issue.sort_key)
         count = len(self.issues)
         summary = "\n".join(str(issue) for issue in self.issues)
-        super().__init__(
-            f"{count} problem{'s' if count != 1 else ''} in the definitions:\n{summary}"
-        )
+        heading = heading or f"{count} problem{'s' if count != 1 else ''} in the definitions"
+        super().__init__(f"{heading}:\n{summary}")
+
+
+class ExportError(DefinitionError):
+    """Some templates have no IML form; ``issues`` names every one."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(issues, f"{len(issues)} problem(s) exporting to Make")
+
+
+class NotExportableError(ConnectorError):
+    """A template uses a construct that has no Make IML form; the exporter collects these."""
 
 
 class InputError(ConnectorError):

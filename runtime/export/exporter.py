@@ -14,21 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from runtime.core.errors import ConnectorError, Issue, SourceLocation
+from runtime.core.errors import ExportError, Issue, SourceLocation
+from runtime.core.json_types import JsonObject
 from runtime.definitions.specs import ConnectorSpec
 from runtime.export.make_communication import base_code, connection_codes, module_codes, rpc_codes
 from runtime.export.make_params import snake_to_camel
-
-JsonObject = dict[str, Any]
-
-
-class ExportError(ConnectorError):
-    """Some templates have no IML form; ``issues`` names every one."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = sorted(issues, key=Issue.sort_key)
-        lines = "\n".join(str(issue) for issue in self.issues)
-        super().__init__(f"{len(self.issues)} problem(s) exporting to Make:\n{lines}")
 
 
 def kebab(local_id: str) -> str:

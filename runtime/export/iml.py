@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from runtime.core.errors import ConnectorError
+from runtime.core.errors import NotExportableError
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ROOTS = {
@@ -48,10 +48,6 @@ _FUNCTIONS = {
 }
 _COMPARE = {"eq": "=", "ne": "!=", "lt": "<", "lteq": "<=", "gt": ">", "gteq": ">="}
 _ARITHMETIC = {"Add": "+", "Sub": "-", "Mul": "*", "Div": "/", "Mod": "%"}
-
-
-class NotExportableError(ConnectorError):
-    """A template uses a construct that has no Make IML form."""
 
 
 def to_iml(source: str, *, roots: Mapping[str, str] | None = None) -> str:

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime.core.errors import Issue, SourceLocation
+from runtime.core.errors import Issue, NotExportableError, SourceLocation
+from runtime.core.json_types import JsonObject
 from runtime.definitions.specs import (
     BaseSpec,
     ConnectionSpec,
@@ -29,10 +30,9 @@ from runtime.definitions.specs import (
     RpcSpec,
     VariantSpec,
 )
-from runtime.export.iml import NotExportableError, string_literal, to_iml, to_iml_expression
+from runtime.export.iml import string_literal, to_iml, to_iml_expression
 from runtime.export.make_params import interface, mappable_parameters, trigger_parameters
 
-JsonObject = dict[str, Any]
 _CONNECTION_ROOTS = {"connection": "parameters"}  # a connection's own requests read parameters
 _LABEL_FIELDS = ("name", "title", "number", "description", "id")
 _AUTHORIZATION = ("authorization", "Authorization", "AUTHORIZATION")

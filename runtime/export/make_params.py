@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-JsonObject = dict[str, Any]
+from runtime.core.json_types import JsonObject
 
 TRIGGER_LIMIT: JsonObject = {
     "name": "limit",

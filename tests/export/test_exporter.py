@@ -12,9 +12,10 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from runtime.core.errors import ExportError
 from runtime.definitions.loader import default_root, load_connector
 from runtime.definitions.specs import ConnectorSpec, RequestSpec
-from runtime.export.exporter import ExportError, export_app, kebab
+from runtime.export.exporter import export_app, kebab
 
 # Copies of shared/make/schemas (Make's own schemas, MIT; see SOURCE.md there), kept in the
 # repository so any checkout runs these tests; tests/test_samples.py checks they are current.
