@@ -53,8 +53,10 @@ def dispatch(options: argparse.Namespace, redactor: Redactor) -> int:
 
 def validate(options: argparse.Namespace, root: Path, redactor: Redactor) -> int:
     from runtime.definitions.validation import validate_connector
+    from runtime.export.exporter import export_issues
 
-    issues, connector = validate_connector(root)
+    # Only a sound connector can be translated: every template must export.
+    issues, connector = validate_connector(root, extra_checks=[export_issues])
     for issue in issues:
         print(issue)
     if connector is None:

@@ -9,55 +9,51 @@ and universal rules hold. All issues are returned at once, sorted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, SchemaError
 
-from runtime.core.errors import Issue, suggest
+from runtime.core.errors import Issue, SourceLocation, suggest
 from runtime.definitions.loader import LoadedFiles, build_connector, read_files
-from runtime.definitions.source import Document, PathParts
+from runtime.definitions.source import Document, PathParts, format_json_path
 from runtime.definitions.specs import ConnectorSpec
 from runtime.definitions.template_check import check_templates, strings_under, value_at
 
 REQUEST_ROOTS = frozenset({"parameters", "connection"})
 
 
-def validate_connector(root: Path) -> tuple[list[Issue], ConnectorSpec | None]:
-    """Every issue, sorted; and the connector when there is none."""
+# A check of the built connector by a higher layer (the Make export: every template must
+# translate), handed in by the command line: what it finds, as file, path parts and message.
+SpecCheck = Callable[[ConnectorSpec], Iterable[tuple[str, PathParts, str]]]
+
+
+def validate_connector(
+    root: Path, extra_checks: Sequence[SpecCheck] = ()
+) -> tuple[list[Issue], ConnectorSpec | None]:
+    """Every issue, sorted; and the connector when there is none. ``extra_checks`` run on
+    the connector once the files are sound, and their findings are located like the rest."""
     files = read_files(root)
     issues = list(files.issues)
     issues.extend(_cross_file(files))
     if issues:
         return sorted(set(issues), key=Issue.sort_key), None
     connector = build_connector(files)
-    # Only a sound connector can be translated: every template must export.
-    issues = _export_issues(files, connector)
+    documents = {document.file: document for _, document in files.documents()}
+    issues = [
+        _locate(file, parts, message, documents)
+        for check in extra_checks
+        for file, parts, message in check(connector)
+    ]
     return sorted(set(issues), key=Issue.sort_key), None if issues else connector
 
 
-def _export_issues(files: LoadedFiles, connector: ConnectorSpec) -> list[Issue]:
-    """What the Make export cannot translate, located like every other issue."""
-    from runtime.export.exporter import ExportError, build_app
-
-    try:
-        build_app(connector)
-    except ExportError as error:
-        documents = {document.file: document for _, document in files.documents()}
-        return [_locate(issue, documents) for issue in error.issues]
-    return []
-
-
-def _locate(issue: Issue, documents: Mapping[str, Document]) -> Issue:
-    document = documents.get(issue.location.file)
-    if document is None:
-        return issue
-    parts = tuple(
-        int(part) if part.isdigit() else part
-        for part in re.findall(r"[^.\[\]$]+", issue.location.json_path)
-    )
-    return Issue(document.location(parts), issue.message, issue.hint)
+def _locate(file: str, parts: PathParts, message: str, documents: Mapping[str, Document]) -> Issue:
+    document = documents.get(file)
+    if document is None:  # e.g. "connections/": a folder, not a document
+        return Issue(SourceLocation(file, format_json_path(parts)), message)
+    return Issue(document.location(parts), message)
 
 
 def _cross_file(files: LoadedFiles) -> Iterator[Issue]:

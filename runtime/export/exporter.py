@@ -16,8 +16,15 @@ from typing import Any
 
 from runtime.core.errors import ExportError, Issue, SourceLocation
 from runtime.core.json_types import JsonObject
+from runtime.definitions.source import format_json_path
 from runtime.definitions.specs import ConnectorSpec
-from runtime.export.make_communication import base_code, connection_codes, module_codes, rpc_codes
+from runtime.export.make_communication import (
+    ExportIssue,
+    base_code,
+    connection_codes,
+    module_codes,
+    rpc_codes,
+)
 from runtime.export.make_params import snake_to_camel
 
 
@@ -28,12 +35,30 @@ def kebab(local_id: str) -> str:
 
 def build_app(connector: ConnectorSpec) -> dict[str, Any]:
     """Every file of the app, by path, as JSON-ready values. Raises ExportError."""
-    issues: list[Issue] = []
+    files, issues = _translate(connector)
+    if issues:
+        raise ExportError(
+            [
+                Issue(SourceLocation(file, format_json_path(parts)), text)
+                for file, parts, text in issues
+            ]
+        )
+    return files
+
+
+def export_issues(connector: ConnectorSpec) -> list[ExportIssue]:
+    """What the export cannot translate, as file and path parts: the check ``validate`` runs
+    (the command line hands it over, so the definitions layer never imports this one)."""
+    return _translate(connector)[1]
+
+
+def _translate(connector: ConnectorSpec) -> tuple[dict[str, Any], list[ExportIssue]]:
+    issues: list[ExportIssue] = []
     files: dict[str, Any] = {}
     manifest: JsonObject = {name: {} for name in ("connection", "webhook", "module", "rpc")}
     manifest |= {"function": {}, "endpoint": {}}
     if len(connector.connections) != 1:
-        issues.append(Issue(SourceLocation("connections/"), "the export needs exactly one"))
+        issues.append(ExportIssue("connections/", (), "the export needs exactly one"))
     for connection in connector.connections.values():
         code = _component(
             files, "connection", connection.id, connection_codes(connector, connection, issues)
@@ -71,8 +96,6 @@ def build_app(connector: ConnectorSpec) -> dict[str, Any]:
             "altConnection": None,
             "codeFiles": code,
         }
-    if issues:
-        raise ExportError(issues)
     files["makecomapp.json"] = {
         "fileVersion": 1,
         "generalCodeFiles": {
@@ -84,7 +107,7 @@ def build_app(connector: ConnectorSpec) -> dict[str, Any]:
         "components": manifest,
         "origins": [],
     }
-    return files
+    return files, issues
 
 
 def export_app(connector: ConnectorSpec, out: Path) -> list[Path]:

@@ -1,7 +1,7 @@
 """Translating specs into Make's codes: base, connection and module/RPC communication.
 
 Each function returns plain JSON-ready values and records problems in ``issues`` (file
-and JSON path) instead of raising, so the exporter can name every one at once. Choices:
+and path parts) instead of raising, so the exporter can name every one at once. Choices:
 ``omit_empty`` wraps each templated value in ``ifempty(x; undefined)`` (undefined keys are
 not sent; empty collections/arrays still are); variants become an ``if()`` chain on the
 url (they may differ only there); a POST/PUT/PATCH without body gets ``"{{undefined}}"``
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from runtime.core.errors import Issue, NotExportableError, SourceLocation
+from runtime.core.errors import NotExportableError
 from runtime.core.json_types import JsonObject
+from runtime.definitions.source import PathParts
 from runtime.definitions.specs import (
     BaseSpec,
     ConnectionSpec,
@@ -38,33 +39,41 @@ _LABEL_FIELDS = ("name", "title", "number", "description", "id")
 _AUTHORIZATION = ("authorization", "Authorization", "AUTHORIZATION")
 
 
+class ExportIssue(NamedTuple):
+    """A template without an IML form: the file and the path in it, for validate to locate."""
+
+    file: str
+    parts: PathParts
+    message: str
+
+
 @dataclass
 class _Translate:
     """Translates the templates of one definition file, collecting issues instead of raising."""
 
     file: str
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[ExportIssue] = field(default_factory=list)
     roots: Mapping[str, str] | None = None
 
-    def text(self, source: str, path: str) -> str:
+    def text(self, source: str, path: PathParts) -> str:
         try:
             return to_iml(source, roots=self.roots)
         except NotExportableError as error:
-            self.issues.append(Issue(SourceLocation(self.file, path), error.message))
+            self.issues.append(ExportIssue(self.file, path, error.message))
             return ""
 
-    def expression(self, source: str, path: str) -> str:
+    def expression(self, source: str, path: PathParts) -> str:
         try:
             return to_iml_expression(source, roots=self.roots)
         except NotExportableError as error:
-            self.issues.append(Issue(SourceLocation(self.file, path), error.message))
+            self.issues.append(ExportIssue(self.file, path, error.message))
             return '""'
 
-    def value(self, value: Any, path: str, omit_empty: bool = False) -> Any:
+    def value(self, value: Any, path: PathParts, omit_empty: bool = False) -> Any:
         if isinstance(value, Mapping):
-            return {k: self.value(v, f"{path}.{k}", omit_empty) for k, v in value.items()}
+            return {k: self.value(v, (*path, k), omit_empty) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.value(v, f"{path}[{i}]", omit_empty) for i, v in enumerate(value)]
+            return [self.value(v, (*path, i), omit_empty) for i, v in enumerate(value)]
         if not isinstance(value, str) or "{{" not in value:
             return value
         if omit_empty and value.strip().startswith("{{") and value.strip().endswith("}}"):
@@ -72,7 +81,7 @@ class _Translate:
         return self.text(value, path)
 
     def flat(
-        self, value: Any, path: str, omit_empty: bool, omitted: tuple[str, ...] = ()
+        self, value: Any, path: PathParts, omit_empty: bool, omitted: tuple[str, ...] = ()
     ) -> JsonObject:
         """qs/headers: a mapping, or one template spread into the object with ``{{...}}``
         (``omitted`` keys left out of the spread, as the runtime refuses them)."""
@@ -87,8 +96,8 @@ class _Translate:
 
 
 def _basic_auth(connection: ConnectionSpec, translate: _Translate) -> str:
-    user = translate.expression(connection.username, "$.auth.basic.username")
-    password = translate.expression(connection.password, "$.auth.basic.password")
+    user = translate.expression(connection.username, ("auth", "basic", "username"))
+    password = translate.expression(connection.password, ("auth", "basic", "password"))
     return f'Basic {{{{base64({user} + ":" + {password})}}}}'
 
 
@@ -107,16 +116,16 @@ def _errors(base: BaseSpec, translate: _Translate) -> JsonObject:
     return error
 
 
-def base_code(base: BaseSpec, auth: ConnectionSpec | None, issues: list[Issue]) -> JsonObject:
+def base_code(base: BaseSpec, auth: ConnectionSpec | None, issues: list[ExportIssue]) -> JsonObject:
     translate = _Translate("connector.yaml", issues)
-    headers = translate.value(dict(base.headers), "$.base.headers")
+    headers = translate.value(dict(base.headers), ("base", "headers"))
     if auth is not None:
         headers["authorization"] = _basic_auth(auth, _Translate(auth.file, issues))
     response: JsonObject = {"error": _errors(base, translate)}
     if any(status.upper() == "3XX" for status in base.errors):
         response["valid"] = "{{statusCode >= 200 && statusCode < 300}}"
     return {
-        "baseUrl": translate.text(base.url, "$.base.url"),
+        "baseUrl": translate.text(base.url, ("base", "url")),
         "headers": headers,
         "timeout": min(300000, max(1, int(base.timeout_seconds * 1000))),
         "response": response,
@@ -125,13 +134,13 @@ def base_code(base: BaseSpec, auth: ConnectionSpec | None, issues: list[Issue]) 
 
 
 def connection_codes(
-    connector: ConnectorSpec, spec: ConnectionSpec, issues: list[Issue]
+    connector: ConnectorSpec, spec: ConnectionSpec, issues: list[ExportIssue]
 ) -> JsonObject:
     translate = _Translate(spec.file, issues, _CONNECTION_ROOTS)
     base = _Translate("connector.yaml", issues, _CONNECTION_ROOTS)
-    request = _request(spec.verify, (), translate, "$.verify.request")
-    request["url"] = base.text(connector.base.url, "$.base.url") + request["url"]
-    headers = base.value(dict(connector.base.headers), "$.base.headers")
+    request = _request(spec.verify, (), translate, ("verify", "request"))
+    request["url"] = base.text(connector.base.url, ("base", "url")) + request["url"]
+    headers = base.value(dict(connector.base.headers), ("base", "headers"))
     request["headers"] = {**headers, **request.get("headers", {})}
     request["headers"]["authorization"] = _basic_auth(spec, translate)
     request["response"] = {"error": _errors(connector.base, base)}
@@ -141,37 +150,37 @@ def connection_codes(
 
 
 def _variant_url(
-    spec: RequestSpec, variants: tuple[VariantSpec, ...], translate: _Translate, path: str
+    spec: RequestSpec, variants: tuple[VariantSpec, ...], translate: _Translate, path: PathParts
 ) -> str:
-    url = translate.expression(spec.url, f"{path}.url")
+    url = translate.expression(spec.url, (*path, "url"))
     for index, variant in reversed(list(enumerate(variants))):
-        where = f"$.variants[{index}].request"
+        where = ("variants", index, "request")
         for key in ("method", "query", "headers", "body", "omit_empty"):
             if getattr(variant.request, key) != getattr(spec, key):
                 message = f"differs from the main request in '{key}'; only the url may differ"
-                translate.issues.append(Issue(SourceLocation(translate.file, where), message))
-        then = translate.expression(variant.request.url, f"{where}.url")
+                translate.issues.append(ExportIssue(translate.file, where, message))
+        then = translate.expression(variant.request.url, (*where, "url"))
         url = f"if(parameters.{variant.when}; {then}; {url})"
     return url
 
 
 def _request(
-    spec: RequestSpec, variants: tuple[VariantSpec, ...], translate: _Translate, path: str
+    spec: RequestSpec, variants: tuple[VariantSpec, ...], translate: _Translate, path: PathParts
 ) -> JsonObject:
     """One Make request; variants become an ``if()`` chain on the url, first match first."""
     if not variants:
-        url = translate.text(spec.url, f"{path}.url")
+        url = translate.text(spec.url, (*path, "url"))
     else:
         url = "{{" + _variant_url(spec, variants, translate, path) + "}}"
-    request: JsonObject = {"url": url, "method": translate.text(spec.method, f"{path}.method")}
+    request: JsonObject = {"url": url, "method": translate.text(spec.method, (*path, "method"))}
     if spec.headers is not None:
         request["headers"] = translate.flat(
-            spec.headers, f"{path}.headers", spec.omit_empty, omitted=_AUTHORIZATION
+            spec.headers, (*path, "headers"), spec.omit_empty, omitted=_AUTHORIZATION
         )
     if spec.query is not None:
-        request["qs"] = translate.flat(spec.query, f"{path}.query", spec.omit_empty)
+        request["qs"] = translate.flat(spec.query, (*path, "query"), spec.omit_empty)
     if spec.body is not None:
-        request["body"] = translate.value(spec.body, f"{path}.body", spec.omit_empty)
+        request["body"] = translate.value(spec.body, (*path, "body"), spec.omit_empty)
     elif spec.method in ("POST", "PUT", "PATCH"):  # Make's api.json requires a body for these
         request["body"] = "{{undefined}}"
     return request
@@ -195,15 +204,15 @@ def _response(response: ResponseSpec, translate: _Translate, limit: Any) -> Json
         result["iterate"] = "{{body." + response.iterate + "}}"
     limit = response.limit if response.limit is not None else limit
     if limit is not None:
-        result["limit"] = translate.value(limit, "$.response.limit")
+        result["limit"] = translate.value(limit, ("response", "limit"))
     if response.output is not None:
-        result["output"] = translate.value(response.output, "$.response.output")
+        result["output"] = translate.value(response.output, ("response", "output"))
     return result
 
 
-def module_codes(module: ModuleSpec, issues: list[Issue]) -> JsonObject:
+def module_codes(module: ModuleSpec, issues: list[ExportIssue]) -> JsonObject:
     translate = _Translate(module.file, issues)
-    request = _request(module.request, module.variants, translate, "$.request")
+    request = _request(module.request, module.variants, translate, ("request",))
     _paged(request, module.pagination, module.pagination.max_pages if module.pagination else 1)
     trigger = module.trigger
     limit = "{{ parameters.limit }}" if trigger is not None else None
@@ -226,13 +235,13 @@ def module_codes(module: ModuleSpec, issues: list[Issue]) -> JsonObject:
     return codes
 
 
-def rpc_codes(rpc: RpcSpec, issues: list[Issue]) -> JsonObject:
+def rpc_codes(rpc: RpcSpec, issues: list[ExportIssue]) -> JsonObject:
     translate = _Translate(rpc.file, issues)
-    request = _request(rpc.request, rpc.variants, translate, "$.request")
+    request = _request(rpc.request, rpc.variants, translate, ("request",))
     _paged(request, rpc.pagination, rpc.max_pages)
     response = _response(rpc.response, translate, None)
     response["output"] = {
-        "label": translate.text(rpc.option_label, "$.option.label"),
+        "label": translate.text(rpc.option_label, ("option", "label")),
         "value": "{{item." + rpc.option_value + "}}",
     }
     return {
