@@ -22,7 +22,7 @@ from runtime.definitions.specs import RequestSpec
 from runtime.engine.connection import check_base_url, check_domain, open_connection
 from runtime.engine.rendering import _method, render_request
 from runtime.engine.response_limits import BadEncoding, _inflater_for
-from runtime.templates.templating import relative_path
+from runtime.templates.filters import relative_path
 from tests.conftest import CANARY_TOKEN, CliResult
 
 BASE = "https://acme.clientary.com/api/v2"

@@ -15,8 +15,9 @@ from jinja2 import TemplateSyntaxError
 
 from runtime.core.errors import Issue, suggest
 from runtime.definitions.source import Document, PathParts
+from runtime.templates.filters import ALLOWED_FILTER_NAMES
 from runtime.templates.jinja_engine import parse_references
-from runtime.templates.templating import ALLOWED_FILTER_NAMES, is_template
+from runtime.templates.templating import is_template
 
 
 def check_templates(

@@ -79,10 +79,10 @@ def _parts(source: str, names: Mapping[str, str]) -> list[tuple[bool, str]]:
     """(is_text, text or IML expression) pieces of the template, in order."""
     if "{{" not in source and "{%" not in source and "{#" not in source:
         return [(True, source)] if source else []
-    from runtime.templates.jinja_engine import _TEXT_ENV
+    from runtime.templates.jinja_engine import parse_template
 
     try:
-        tree = _TEXT_ENV.parse(source)
+        tree = parse_template(source)
     except TemplateSyntaxError as error:
         raise NotExportableError(f"template does not parse: {error.message}") from None
     pieces: list[tuple[bool, str]] = []

@@ -14,7 +14,7 @@ from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from runtime.core.errors import RenderError
-from runtime.templates.templating import (
+from runtime.templates.filters import (
     ALLOWED_FILTER_NAMES,
     SINGLE_EXPRESSION,
     quote_path_value,
@@ -53,6 +53,12 @@ def _make_environment(finalize: Callable[[Any], Any] | None = None) -> Sandboxed
 
 _TEXT_ENV = _make_environment()
 _URL_ENV = _make_environment(quote_path_value)
+
+
+def parse_template(source: str) -> nodes.Template:
+    """The syntax tree of ``source`` in the sandbox's dialect (what iml translates).
+    Raises jinja2.TemplateSyntaxError."""
+    return _TEXT_ENV.parse(source)
 
 
 def compile_jinja(source: str, url: bool) -> Callable[[Mapping[str, Any]], Any]:

@@ -2,10 +2,10 @@
 
 Plain paths such as ``{{ parameters.id }}`` are evaluated here with dict lookups
 (the common case, and the fast one); anything else goes to the Jinja2 sandbox in
-``jinja_engine``, imported on first need. A string that is exactly one
-``{{ expression }}`` evaluates to the expression's value with its type (a number
-stays a number, a mapping stays a mapping), as in Make's IML. Any other string
-renders to text. Undefined names are errors, never empty strings. Only a few
+``jinja_engine``, imported on first need (the filters both use are in ``filters``).
+A string that is exactly one ``{{ expression }}`` evaluates to the expression's value
+with its type (a number stays a number, a mapping stays a mapping), as in Make's IML.
+Any other string renders to text. Undefined names are errors, never empty strings. Only a few
 filters exist, all with an IML counterpart, so every template stays exportable.
 User inputs and API responses are data: they are never themselves rendered.
 
@@ -21,63 +21,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
 
-from runtime.core.errors import InputError, RenderError
-from runtime.core.redaction import clip
+from runtime.core.errors import RenderError
+from runtime.templates.filters import quote_path_value, relative_path
 
-SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*$", re.DOTALL)
-
-
-class RelativePath(str):
-    """A path already checked by the ``relative_path`` filter; put into a URL as it is."""
-
-
-def relative_path(value: object) -> RelativePath:
-    """Accept only a path relative to the API base; refuse anything that could leave the host."""
-    text = str(value).strip()
-    lowered = unquote(text).lower()
-    problems = [
-        ("://" in text or text.startswith("//"), "must not be an absolute URL"),
-        (not text.startswith("/"), "must start with '/'"),
-        ("@" in lowered, "must not contain '@'"),
-        ("\\" in lowered, "must not contain a backslash"),
-        (
-            "%2f" in text.lower() or "%5c" in text.lower() or "%2e" in text.lower(),
-            "must not contain encoded separators",
-        ),
-        (
-            # ";" starts path parameters, which servers such as Tomcat strip: "..;" is "..".
-            any(
-                part.split(";")[0] in ("..", ".")
-                for part in (text.split("?")[0] + "/" + lowered.split("?")[0]).split("/")
-            ),
-            "must not contain '..'",
-        ),
-        (any(ord(char) < 32 for char in text), "must not contain control characters"),
-    ]
-    for failed, reason in problems:
-        if failed:
-            raise InputError(
-                f"parameters.url: expected a path relative to the API base such as '/clients'; "
-                f"{reason}; got {clip(text, 60)!r}"
-            )
-    return RelativePath(text)
-
-
-# Only filters with an IML counterpart: they are what the exporter can translate.
-ALLOWED_FILTER_NAMES = (
-    "default",
-    "join",
-    "lower",
-    "upper",
-    "string",
-    "int",
-    "float",
-    "trim",
-    "length",
-    "relative_path",
-)
 _BLOCK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _DOTTED = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_?]*)*"
 _LITERAL = r"'[^'\\]*'|\"[^\"\\]*\"|-?\d+|true|false|none"
@@ -88,13 +35,6 @@ _CHOICE = re.compile(
     rf"^\s*(?P<then>{_LITERAL})\s+if\s+(?P<test>{_DOTTED})"
     rf"(?:\s*==\s*(?P<equals>{_LITERAL}))?\s+else\s+(?P<else>{_LITERAL})\s*$"
 )
-
-
-def quote_path_value(value: Any) -> str:
-    if isinstance(value, RelativePath):
-        return str(value)
-    # safe="" so that an id such as "1/../../x" cannot change the path.
-    return quote(str(value), safe="")
 
 
 @dataclass(frozen=True, slots=True)
