@@ -35,7 +35,7 @@ def main() -> None:
     transport = RequestsTransport(
         (connection.username, connection.password),
         connector.base.timeout_seconds,
-        RetryPolicy(connector.base.max_retries, connector.base.max_retry_wait_seconds),
+        RetryPolicy.for_base(connector.base),
         max_response_bytes=connector.base.max_response_bytes,
     )
     context = RunContext(connector, connection, transport)

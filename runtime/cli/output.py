@@ -1,4 +1,8 @@
-"""What the CLI shows: bundles as JSON lines, request previews and logs (describe: describe.py)."""
+"""What the CLI shows: bundles as JSON lines, request previews and logs (describe: describe.py).
+
+The JSON-lines writer, the logging transport of ``--verbose`` and the ``--dry-run``
+preview; the progress line (progress.py) is paused around bundles written to a terminal.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import json.encoder
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, TextIO
 
 from runtime.core.redaction import MASK, Redactor, mask
 from runtime.engine.transport import HttpRequest, HttpResponse, Transport
@@ -192,3 +196,46 @@ def request_preview(request: HttpRequest) -> dict[str, Any]:
     if request.body is not None:
         preview["body"] = request.body
     return preview
+
+
+class LiveLine(Protocol):
+    """The progress line as the writer sees it (progress.ReadProgress)."""
+
+    live: bool
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+
+def write_pages(
+    redactor: Redactor,
+    pages: Iterable[Sequence[Mapping[str, Any]]],
+    progress: LiveLine | None = None,
+) -> int:
+    """Writes the bundles to stdout; returns how many."""
+    writer = JsonLinesWriter(sys.stdout, redactor)
+    # On a terminal that stdout shares, the live line is lifted off while bundles are
+    # printed, so that no bundle line starts behind it.
+    shared = progress if progress is not None and progress.live and sys.stdout.isatty() else None
+    written = 0
+    try:
+        for bundles in pages:
+            if shared is None:
+                writer.write_all(bundles)
+            else:
+                shared.pause()
+                writer.write_all(bundles)
+                writer.flush()
+                shared.resume()
+            written += len(bundles)
+    finally:  # what came before an error is still handed out
+        writer.flush()
+    return written
+
+
+def write_bundles(
+    redactor: Redactor, bundles: Iterable[Mapping[str, Any]], progress: LiveLine | None = None
+) -> int:
+    """The same for bundles one at a time (an RPC's options)."""
+    return write_pages(redactor, ((bundle,) for bundle in bundles), progress)

@@ -75,6 +75,19 @@ class ErrorRuleSpec:
     message: str
 
 
+# What connector.yaml's base may leave out, written once: BaseSpec's defaults, which
+# build_base keeps by passing only the keys given, and the transport's RetryPolicy.
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRY_WAIT_SECONDS = 30.0
+_OPTIONAL_BASE = {
+    "max_retries": int,
+    "max_retry_wait_seconds": float,
+    "concurrency": int,
+    "max_response_bytes": int,
+    "state_lock_wait_seconds": float,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class BaseSpec:
     url: str
@@ -82,8 +95,8 @@ class BaseSpec:
     timeout_seconds: float
     errors: Mapping[str, ErrorRuleSpec]
     sanitize: tuple[str, ...]
-    max_retries: int = 2
-    max_retry_wait_seconds: float = 30.0
+    max_retries: int = DEFAULT_MAX_RETRIES
+    max_retry_wait_seconds: float = DEFAULT_MAX_RETRY_WAIT_SECONDS
     concurrency: int = 1
     max_response_bytes: int = 64 * 1024 * 1024  # decoded size of one answer, while streaming
     state_lock_wait_seconds: float = 5.0  # how long a trigger run waits for another to finish
@@ -166,11 +179,7 @@ def build_base(data: Mapping[str, Any]) -> BaseSpec:
         timeout_seconds=float(data["timeout_seconds"]),
         errors=errors,
         sanitize=tuple(data["sanitize"]),
-        max_retries=int(data.get("max_retries", 2)),
-        max_retry_wait_seconds=float(data.get("max_retry_wait_seconds", 30.0)),
-        concurrency=int(data.get("concurrency", 1)),
-        max_response_bytes=int(data.get("max_response_bytes", 64 * 1024 * 1024)),
-        state_lock_wait_seconds=float(data.get("state_lock_wait_seconds", 5.0)),
+        **{key: convert(data[key]) for key, convert in _OPTIONAL_BASE.items() if key in data},
     )
 
 

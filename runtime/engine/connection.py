@@ -190,9 +190,13 @@ def open_connection(
     values: Mapping[str, Any],
     base_url: str | None = None,
     note: Callable[[str], None] | None = None,
+    *,
+    need_secrets: bool = True,
 ) -> Connection:
     """Check the values and work out the base URL; nothing is sent. ``note`` receives what
-    was forgiven (standard error when not given)."""
+    was forgiven (standard error when not given). Without ``need_secrets`` (a dry run, the
+    state commands: nothing is sent) a missing token is no error, and then the connection
+    has no credentials."""
     override = check_base_url(base_url) if base_url else None
     known = set(spec.parameters.get("properties", {}))
     unknown = sorted(set(values) - known)
@@ -201,7 +205,8 @@ def open_connection(
             f"connection: unknown key {unknown[0]!r}; expected: {', '.join(sorted(known))}"
         )
     checked = forgive_secrets(values, spec.secret_names, note)
-    if not str(checked.get("api_token") or ""):
+    missing = not str(checked.get("api_token") or "")
+    if missing and need_secrets:
         raise InputError(
             "connection.api_token: expected the API token "
             "(profile page > Generate API Token); got nothing"
@@ -219,6 +224,6 @@ def open_connection(
         values=checked,
         base_url=declared.rstrip("/"),
         secrets=secrets,
-        username=str(render_value(spec.username, context)),
-        password=str(render_value(spec.password, context)),
+        username="" if missing else str(render_value(spec.username, context)),
+        password="" if missing else str(render_value(spec.password, context)),
     )

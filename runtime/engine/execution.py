@@ -9,7 +9,7 @@ from typing import Any
 
 from runtime.core.errors import InputError, MappingError
 from runtime.core.json_limits import TooDeepError
-from runtime.definitions.specs import ConnectorSpec, ModuleSpec, RpcSpec
+from runtime.definitions.specs import BaseSpec, ConnectorSpec, ModuleSpec, RpcSpec
 from runtime.engine.api_errors import raise_for_status
 from runtime.engine.connection import Connection
 from runtime.engine.mapping import Bundle, get_path, single_bundle
@@ -46,10 +46,15 @@ class RunContext:
 
 
 def build_request(
-    spec: ModuleSpec | RpcSpec, parameters: Mapping[str, Any], run: RunContext
+    spec: ModuleSpec | RpcSpec,
+    parameters: Mapping[str, Any],
+    connection: Connection,
+    base: BaseSpec,
 ) -> HttpRequest:
+    """The request a run sends first (the variant its parameters choose); no transport
+    needed, so ``--dry-run`` builds it without one."""
     chosen = select_request(spec.request, spec.variants, parameters)
-    return render_request(chosen, parameters, run.connection, run.connector.base)
+    return render_request(chosen, parameters, connection, base)
 
 
 def run_module(
@@ -68,7 +73,7 @@ def run_module_pages(
     """The same bundles a page at a time (an action's one bundle is a page of one): a
     consumer that handles whole lists, like the CLI's writer, skips a call per record.
     A list module tells ``report`` of each page and of a stop at its limit."""
-    request = build_request(module, parameters, run)
+    request = build_request(module, parameters, run.connection, run.connector.base)
     if module.response.iterate is None:
         yield [_action_output(module, parameters, run.send(request))]
         return
@@ -137,7 +142,7 @@ def run_rpc(
 ) -> Iterator[dict[str, Any]]:
     """Options ``{label, value}``, reading at most ``max_pages`` pages (drop-downs stay quick);
     ``report`` hears of each page and of a stop at the page cap or the limit."""
-    request = build_request(rpc, parameters, run)
+    request = build_request(rpc, parameters, run.connection, run.connector.base)
     pagination = rpc.pagination
     if pagination is not None:
         pagination = replace(pagination, max_pages=min(pagination.max_pages, rpc.max_pages))

@@ -34,24 +34,11 @@ from runtime.engine.state_check import MAX_RANGES
 
 @dataclass(frozen=True, slots=True)
 class Start:
-    """Where a first run starts: now, all, a date or after an id."""
+    """Where a first run starts: now, all, a date or after an id (the command line reads
+    ``--start``: runtime/cli/poll_command.py)."""
 
     mode: str
     value: int | dt.date | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> Start:
-        if text in ("now", "all"):
-            return cls(text)
-        kind, _, value = text.partition(":")
-        try:
-            if kind == "date":
-                return cls("date", dt.date.fromisoformat(value))
-            if kind == "id":
-                return cls("id", int(value))
-        except ValueError:
-            pass
-        raise InputError(f"--start: expected now, all, date:YYYY-MM-DD or id:N; got {text!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +103,7 @@ def _trigger_of(module: ModuleSpec) -> TriggerSpec:
 def _pages(
     module: ModuleSpec, parameters: Mapping[str, Any], run: RunContext
 ) -> Iterator[list[Any]]:
-    request = build_request(module, parameters, run)
+    request = build_request(module, parameters, run.connection, run.connector.base)
     iterate = module.response.iterate or ""
     # A newest-first list is read page by page: it usually stops after the first one.
     ordered = module.trigger is not None and module.trigger.order == "desc"
@@ -158,7 +145,7 @@ def _newest(
 ) -> tuple[int, int | None]:
     """The highest id there is now, and how many items exist; newest-first lists need one page."""
     if trigger.order == "desc":
-        body = run.fetch_body(build_request(module, parameters, run))
+        body = run.fetch_body(build_request(module, parameters, run.connection, run.connector.base))
         page = records_at(body, module.response.iterate or "", module.id)
         total = get_path(body, trigger.total_count) if trigger.total_count else None
         top = max((_id_of(trigger, item, module.id) for item in page), default=0)

@@ -24,6 +24,11 @@ import urllib3
 
 from runtime.core.errors import OutcomeUnknownError, TransportError
 from runtime.core.json_limits import parse_json
+from runtime.definitions.specs import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT_SECONDS,
+    BaseSpec,
+)
 from runtime.engine.response_limits import (
     DEFAULT_MAX_RESPONSE_BYTES,
     SUPPORTED_ENCODINGS,
@@ -77,9 +82,14 @@ class Transport(Protocol):
 
 @dataclass(slots=True)
 class RetryPolicy:
-    max_retries: int = 2
-    max_wait_seconds: float = 30.0
+    max_retries: int = DEFAULT_MAX_RETRIES
+    max_wait_seconds: float = DEFAULT_MAX_RETRY_WAIT_SECONDS
     sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def for_base(cls, base: BaseSpec) -> RetryPolicy:
+        """The policy connector.yaml's base declares."""
+        return cls(base.max_retries, base.max_retry_wait_seconds)
 
     def delay(self, attempt: int, headers: Mapping[str, str] | None = None) -> float | None:
         """Seconds to wait before retry ``attempt`` (1-based), or None to give up."""
