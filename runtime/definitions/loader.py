@@ -54,7 +54,8 @@ def default_root() -> Path:
 
 @dataclass(slots=True)
 class LoadedFiles:
-    """Every definition file read and schema-checked, with the issues found so far."""
+    """Every definition file read (and schema-checked unless ``checked`` is False), with the
+    issues found so far."""
 
     root: Path
     references: ReferenceCache

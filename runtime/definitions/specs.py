@@ -1,4 +1,9 @@
-"""What the YAML declares, as frozen values (``...Spec``), built from schema-checked data."""
+"""What the YAML declares, as frozen values (``...Spec``), built from the loaded data.
+
+``validate`` builds them after the schema pass; a run skips that pass (loader.read_files with
+check=False), so a builder may meet data that does not fit: loader._build then names the file
+instead of showing a traceback.
+"""
 
 from __future__ import annotations
 
