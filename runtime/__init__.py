@@ -9,6 +9,14 @@ directory: the checkout's top level, or the copy an installed wheel carries.
 
 Names are imported on first use, so ``connector --help`` does not pay for
 jinja2, jsonschema and requests.
+
+The package is in layers, each a subpackage that imports only the ones before it:
+``core`` (errors, JSON types and limits, redaction), ``templates`` (the Jinja2 subset),
+``definitions`` (reading, expanding and checking the YAML, the specs), ``engine`` (running a
+module: connection, render, send, map, page, poll, state), ``export`` (the Make app) and
+``cli`` (the command line). Templates sit below definitions although the pipeline reads the
+definitions first: validate's template checks need the template engine, which knows nothing
+of definition files. tests/test_layers.py holds every import to that order.
 """
 
 from __future__ import annotations
