@@ -21,7 +21,7 @@ bytecode: $(STAMP)
 
 ## The main job: start the embedded sandbox, run a short scenario through the CLI, stop it.
 run: $(STAMP) bytecode
-	$(BIN)/python -m runtime.demo
+	$(BIN)/python -m runtime.cli.demo
 
 ## Everything CI checks.
 test: validate lint typecheck docs-check pytest
@@ -40,10 +40,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 docs: $(STAMP)
-	$(BIN)/python -m runtime.docs > docs/modules.md
+	$(BIN)/python -m runtime.cli.docs > docs/modules.md
 
 docs-check: $(STAMP)
-	@$(BIN)/python -m runtime.docs | diff -u docs/modules.md - > /dev/null || \
+	@$(BIN)/python -m runtime.cli.docs | diff -u docs/modules.md - > /dev/null || \
 	  { echo "docs/modules.md is stale: run 'make docs'"; exit 1; }
 
 ## The Make app in both formats: the local-development folder and the import archive.

@@ -1,11 +1,11 @@
-"""Build hooks: the wheel carries the definition files in runtime/definitions/.
+"""Build hooks: the wheel carries the definition files in runtime/packaged/.
 
 The definitions (connector.yaml, connections/, modules/, rpcs/, webhooks/) live at the top
 of the repository, where the design puts them and where maintainers edit them. Everything
 else about the package is declared in pyproject.toml; this file only adds three steps that
 setuptools' declarative settings cannot express:
 
-- build_py copies the definitions into the build's ``runtime/definitions`` (never into the
+- build_py copies the definitions into the build's ``runtime/packaged`` (never into the
   checkout), so a wheel needs no copy kept in git and cannot ship a stale one;
 - the build runs in a fresh temporary folder instead of ./build, which setuptools would
   otherwise reuse, shipping files left there by an earlier build (a module since deleted);
@@ -14,8 +14,8 @@ setuptools' declarative settings cannot express:
 A small setuptools hook rather than another backend's force-include: setuptools is already
 the backend, and it builds offline with ``pip wheel --no-build-isolation`` from the project's
 venv (tests/test_install.py does), with nothing else to install. An editable install
-(``make`` uses editable_mode=compat) copies nothing: runtime.loader.default_root() reads the
-checkout's own files there.
+(``make`` uses editable_mode=compat) copies nothing: runtime.definitions.loader.default_root()
+reads the checkout's own files there.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from setuptools.errors import SetupError
 
 HERE = Path(__file__).resolve().parent
 DEFINITIONS = ("connector.yaml", "connections", "modules", "rpcs", "webhooks")
-PACKAGED = Path("runtime", "definitions")  # runtime.loader.default_root() looks here
+# runtime.definitions.loader.default_root() looks here; not runtime/definitions/, the
+# subpackage that loads definition files (a copy there would mix YAML into its modules).
+PACKAGED = Path("runtime", "packaged")
 
 
 def definition_files() -> list[str]:

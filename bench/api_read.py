@@ -8,12 +8,12 @@ import resource
 import time
 from pathlib import Path
 
-from runtime.connection import open_connection
-from runtime.execution import RunContext, run_module
-from runtime.inputs import prepare_parameters
-from runtime.loader import load_for_run
-from runtime.specs import ModuleSpec
-from runtime.transport import RequestsTransport, RetryPolicy
+from runtime.definitions.loader import load_for_run
+from runtime.definitions.specs import ModuleSpec
+from runtime.engine.connection import open_connection
+from runtime.engine.execution import RunContext, run_module
+from runtime.engine.inputs import prepare_parameters
+from runtime.engine.transport import RequestsTransport, RetryPolicy
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository: connector.yaml lives there
 
@@ -35,7 +35,7 @@ def main() -> None:
     transport = RequestsTransport(
         (connection.username, connection.password),
         connector.base.timeout_seconds,
-        RetryPolicy(connector.base.max_retries, connector.base.max_retry_wait_seconds),
+        RetryPolicy.for_base(connector.base),
         max_response_bytes=connector.base.max_response_bytes,
     )
     context = RunContext(connector, connection, transport)

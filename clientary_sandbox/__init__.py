@@ -1,7 +1,8 @@
 # ruff: noqa: E501  (the decisions table below is a markdown table; rows cannot wrap)
 """Embedded, stateful stand-in for the Clientary (formerly Ronin) API v2, for offline tests.
 
-Follows /work/shared/clientary/api.md. Public API::
+Follows the Clientary API v2 documentation (api.md below; tests/samples holds copies of
+its documented samples). Public API::
 
     from clientary_sandbox import Sandbox, Fault
     with Sandbox(token="sandbox-token", seed=3) as sb:

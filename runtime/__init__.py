@@ -9,6 +9,14 @@ directory: the checkout's top level, or the copy an installed wheel carries.
 
 Names are imported on first use, so ``connector --help`` does not pay for
 jinja2, jsonschema and requests.
+
+The package is in layers, each a subpackage that imports only the ones before it:
+``core`` (errors, JSON types and limits, redaction), ``templates`` (the Jinja2 subset),
+``definitions`` (reading, expanding and checking the YAML, the specs), ``engine`` (running a
+module: connection, render, send, map, page, poll, state), ``export`` (the Make app) and
+``cli`` (the command line). Templates sit below definitions although the pipeline reads the
+definitions first: validate's template checks need the template engine, which knows nothing
+of definition files. tests/test_layers.py holds every import to that order.
 """
 
 from __future__ import annotations
@@ -17,23 +25,23 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "Connection": "runtime.connection",
-    "open_connection": "runtime.connection",
-    "ConnectorError": "runtime.errors",
-    "DefinitionError": "runtime.errors",
-    "InputError": "runtime.errors",
-    "RunContext": "runtime.execution",
-    "run_module": "runtime.execution",
-    "run_module_pages": "runtime.execution",
-    "run_rpc": "runtime.execution",
-    "prepare_parameters": "runtime.inputs",
-    "default_root": "runtime.loader",
-    "load_connector": "runtime.loader",
-    "load_for_run": "runtime.loader",
-    "HttpRequest": "runtime.transport",
-    "HttpResponse": "runtime.transport",
-    "RequestsTransport": "runtime.transport",
-    "poll": "runtime.polling",
+    "Connection": "runtime.engine.connection",
+    "open_connection": "runtime.engine.connection",
+    "ConnectorError": "runtime.core.errors",
+    "DefinitionError": "runtime.core.errors",
+    "InputError": "runtime.core.errors",
+    "RunContext": "runtime.engine.execution",
+    "run_module": "runtime.engine.execution",
+    "run_module_pages": "runtime.engine.execution",
+    "run_rpc": "runtime.engine.execution",
+    "prepare_parameters": "runtime.engine.inputs",
+    "default_root": "runtime.definitions.loader",
+    "load_connector": "runtime.definitions.loader",
+    "load_for_run": "runtime.definitions.loader",
+    "HttpRequest": "runtime.engine.transport",
+    "HttpResponse": "runtime.engine.transport",
+    "RequestsTransport": "runtime.engine.transport",
+    "poll": "runtime.engine.polling",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -12,7 +12,7 @@ Registered by tests/conftest.py. It scans, in every form the token can take (see
 
 A hit makes the session fail (exit 1) with one line per hit naming the test or file and the
 form found, never the text itself. The forms are worked out here, independently of
-runtime/redaction.py, so a mistake there cannot hide itself.
+runtime/core/redaction.py, so a mistake there cannot hide itself.
 """
 
 from __future__ import annotations

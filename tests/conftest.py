@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from runtime import redaction
 from runtime.cli import main
+from runtime.core import redaction
 from tests import canary
 from tests.canary import CANARY_TOKEN as CANARY_TOKEN  # re-exported: tests import it from here
 

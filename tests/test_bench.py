@@ -82,7 +82,7 @@ def test_every_case_runs_and_the_report_has_a_verdict_for_every_check(
 def test_the_stdlib_case_really_runs_without_orjson() -> None:
     probe = (
         "import runpy; runpy.run_path('bench/cli_stdlib_json.py', run_name='probe'); "
-        "from runtime import output; print(output.encode_lines is output._encode_lines_stdlib)"
+        "from runtime.cli import output; print(output.encode_lines is output._encode_lines_stdlib)"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import responses
 
+from runtime.core.errors import InputError
 from tests.conftest import CANARY_TOKEN, REPO, CliResult
 
 BASE = "https://acme.clientary.com/api/v2"
@@ -325,3 +326,32 @@ def test_the_sandbox_runs_after_a_global_option(cli: Cli) -> None:
     result = cli("--root", str(REPO), "sandbox", "--host", "0.0.0.0")
     assert result.code == 2
     assert "refusing non-loopback host '0.0.0.0'" in result.err
+
+
+def test_a_dry_run_builds_no_session_and_needs_no_token(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is sent, so nothing that could send is made, and no token stands in."""
+
+    def no_session(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a dry run made a requests.Session")
+
+    monkeypatch.setattr("requests.Session", no_session)
+    monkeypatch.delenv("CLIENTARY_API_TOKEN")
+    result = cli("run", "get_client", "--param", "id=7", "--dry-run")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["headers"]["Authorization"] == "Basic ****"
+    assert json.loads(result.out)["url"] == f"{BASE}/clients/7"
+
+
+def test_a_connection_opened_without_secrets_has_no_credentials() -> None:
+    from runtime.definitions.loader import load_connections
+    from runtime.engine.connection import open_connection
+
+    connector = load_connections(REPO)
+    spec = connector.connections["clientary"]
+    connection = open_connection(spec, connector.base, {"domain": "acme"}, need_secrets=False)
+    assert (connection.secrets, connection.username, connection.password) == ((), "", "")
+    assert connection.base_url == "https://acme.clientary.com/api/v2"
+    with pytest.raises(InputError, match=r"connection\.api_token: expected the API token"):
+        open_connection(spec, connector.base, {"domain": "acme"})

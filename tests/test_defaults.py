@@ -1,4 +1,5 @@
-"""Facts the definitions leave out and the loader fills in (runtime/defaults.py, issue 12).
+"""Facts the definitions leave out and the loader fills in (issue 12):
+runtime/definitions/defaults.py.
 
 Each test copies the repository's definitions to a temporary folder, changes what it
 needs there, and loads or validates that copy: the derived definition must be what the
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from runtime.loader import load_connector
-from runtime.validation import validate_connector
+from runtime.definitions.loader import load_connector
+from runtime.definitions.validation import validate_connector
 
 REPO = Path(__file__).resolve().parent.parent
 GET_CLIENT = "modules/clients/get_client.yaml"

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import responses
 
-from runtime.connection import check_base_url, check_domain, open_connection
-from runtime.errors import InputError, RenderError
-from runtime.loader import default_root, load_connector
-from runtime.redaction import Redactor
-from runtime.rendering import _method, render_request
-from runtime.response_limits import BadEncoding, _inflater_for
-from runtime.specs import RequestSpec
-from runtime.templating import relative_path
+from runtime.core.errors import InputError, RenderError
+from runtime.core.redaction import Redactor
+from runtime.definitions.loader import default_root, load_connector
+from runtime.definitions.specs import RequestSpec
+from runtime.engine.connection import check_base_url, check_domain, open_connection
+from runtime.engine.rendering import _method, render_request
+from runtime.engine.response_limits import BadEncoding, _inflater_for
+from runtime.templates.filters import relative_path
 from tests.conftest import CANARY_TOKEN, CliResult
 
 BASE = "https://acme.clientary.com/api/v2"

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runtime.loader import load_connector
+from runtime.definitions.loader import load_connector
 from tests.canary import CANARY_TOKEN, find_leaks
 from tests.conftest import REPO, CliResult
 

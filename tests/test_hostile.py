@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from runtime.errors import OutcomeUnknownError, TransportError
-from runtime.transport import HttpRequest, RequestsTransport, RetryPolicy
+from runtime.core.errors import OutcomeUnknownError, TransportError
+from runtime.engine.transport import HttpRequest, RequestsTransport, RetryPolicy
 from tests.conftest import CANARY_TOKEN, REPO, CliResult, definitions_with
 from tests.hostile_server import (
     Exchange,
@@ -331,7 +331,7 @@ def test_the_connection_file_still_reads(cli: Cli, tmp_path: Path) -> None:
 
 def test_connector_yaml_declares_the_size_limit_the_transport_defaults_to() -> None:
     from runtime import load_for_run
-    from runtime.response_limits import DEFAULT_MAX_RESPONSE_BYTES
+    from runtime.engine.response_limits import DEFAULT_MAX_RESPONSE_BYTES
 
     connector, _ = load_for_run(REPO, "search_clients")
     assert connector.base.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES == 64 * MIB

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime.id_ranges import IdRanges
+from runtime.engine.id_ranges import IdRanges
 
 
 def test_adjacent_ids_merge_into_one_range() -> None:

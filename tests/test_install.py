@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 from clientary_sandbox import Sandbox
-from runtime.loader import module_files
+from runtime.definitions.loader import module_files
 from tests.conftest import REPO
 
 DEFINITIONS = ("connector.yaml", "connections", "modules", "rpcs", "webhooks")
-PACKAGED = "runtime/definitions/"  # where the wheel carries them
+PACKAGED = "runtime/packaged/"  # where the wheel carries them
 TOKEN = "sandbox-token"
 STEP_TIMEOUT = 120  # generous: a wedged pip or connector fails the test instead of hanging CI
 
@@ -79,7 +79,7 @@ def _step(*command: str, cwd: Path) -> str:
 
 def _build_leftovers() -> set[Path]:
     """What a build could leave in the checkout: build/ contents, a packaged copy."""
-    return {*REPO.glob("build/*"), *REPO.glob("runtime/definitions")}
+    return {*REPO.glob("build/*"), *REPO.glob("runtime/packaged")}
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,7 @@ def test_the_sdist_carries_them_too(tmp_path: Path) -> None:
 def test_version_names_the_installed_definitions(installed: Installed) -> None:
     done = installed.run("connector", "--version")
     assert (done.returncode, done.stderr) == (0, "")
-    definitions = installed.site_packages / "runtime" / "definitions"
+    definitions = installed.site_packages / "runtime" / "packaged"
     assert done.stdout == f"connector 0.1.0 (clientary app version 1, definitions: {definitions})\n"
 
 
@@ -222,5 +222,5 @@ print(default_root(), [bundle["name"] for bundle in bundles])
 """
     done = installed.run("python", "-c", script)
     assert done.returncode == 0, done.stderr
-    definitions = installed.site_packages / "runtime" / "definitions"
+    definitions = installed.site_packages / "runtime" / "packaged"
     assert done.stdout == f"{definitions} ['Client 001', 'Client 002']\n"

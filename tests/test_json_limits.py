@@ -1,4 +1,4 @@
-"""runtime.json_limits: JSON and YAML from outside are parsed with bounded nesting, and too
+"""runtime.core.json_limits: JSON and YAML from outside are parsed with bounded nesting, and too
 deep a value is one ValueError naming where it came from, the depth and the limit."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runtime.json_limits import MAX_DEPTH, TooDeepError, check_depth, load_yaml, parse_json
+from runtime.core.json_limits import MAX_DEPTH, TooDeepError, check_depth, load_yaml, parse_json
 
 
 def nested_array(depth: int) -> str:

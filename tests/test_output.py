@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runtime import output
-from runtime.output import JsonLinesWriter
-from runtime.redaction import Redactor
+from runtime.cli import output
+from runtime.cli.output import JsonLinesWriter
+from runtime.core.redaction import Redactor
 
 BUNDLES: list[dict[str, Any]] = [
     {"id": 1, "name": "Åsa Ørsted – 株式会社", "rate": 12.5, "tags": ["a", None, True]},

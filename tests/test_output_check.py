@@ -7,7 +7,7 @@ from typing import Any
 
 import responses
 
-from runtime.output_check import OutputCheck
+from runtime.engine.output_check import OutputCheck
 from tests.conftest import CANARY_TOKEN, CliResult
 
 SCHEMA: dict[str, Any] = {

@@ -11,10 +11,10 @@ import pytest
 import responses
 from responses import matchers
 
-from runtime.errors import PaginationError
-from runtime.pagination import PageFetcher, iter_pages
-from runtime.specs import PaginationSpec
-from runtime.transport import HttpRequest
+from runtime.core.errors import PaginationError
+from runtime.definitions.specs import PaginationSpec
+from runtime.engine.pagination import PageFetcher, iter_pages
+from runtime.engine.transport import HttpRequest
 from tests.conftest import CliResult
 
 CLIENTS = "https://acme.clientary.com/api/v2/clients"

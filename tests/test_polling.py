@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from runtime.connection import open_connection
-from runtime.errors import InputError, StateError
-from runtime.execution import RunContext
-from runtime.loader import default_root, load_connector
-from runtime.polling import PollResult, Start, poll
-from runtime.specs import ModuleSpec
-from runtime.state import StateStore, TriggerState
+from runtime.cli.poll_command import parse_start
+from runtime.core.errors import InputError, StateError
+from runtime.definitions.loader import default_root, load_connector
+from runtime.definitions.specs import ModuleSpec
+from runtime.engine.connection import open_connection
+from runtime.engine.execution import RunContext
+from runtime.engine.polling import PollResult, Start, poll
+from runtime.engine.state import StateStore, TriggerState
 from tests.conftest import CANARY_TOKEN, CliResult
 from tests.simulation.list_server import ListServer
 
@@ -56,7 +58,7 @@ class Poller:
             make_context(self.server, self.concurrency),
             self.state,
             limit=limit,
-            start=Start.parse(start) if start else None,
+            start=parse_start(start) if start else None,
         )
         self.state = result.state
         return [bundle["id"] for bundle in result.bundles]
@@ -198,3 +200,13 @@ def test_state_show_prints_the_state_without_any_secret(
     assert list(tmp_path.rglob("*.json"))
     assert all(CANARY_TOKEN not in p.read_text() for p in tmp_path.rglob("*.json"))
     assert cli("state", "reset", "watch_new_clients").err == "watch_new_clients: state removed\n"
+
+
+def test_the_start_syntax_belongs_to_the_command_line() -> None:
+    """polling takes a Start value; the text of --start is read by the command line."""
+    assert not hasattr(Start, "parse")
+    assert parse_start("date:2024-02-29") == Start("date", dt.date(2024, 2, 29))
+    assert parse_start("id:12") == Start("id", 12)
+    assert parse_start("all") == Start("all")
+    with pytest.raises(InputError, match=r"--start: expected now, all, date:YYYY-MM-DD or id:N"):
+        parse_start("yesterday")

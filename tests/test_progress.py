@@ -16,10 +16,10 @@ from responses import matchers
 
 from clientary_sandbox import Sandbox
 from runtime.cli import main
-from runtime.pagination import PageFetcher, ReadReport, iter_pages
-from runtime.progress import ReadProgress
-from runtime.specs import PaginationSpec
-from runtime.transport import HttpRequest
+from runtime.cli.progress import ReadProgress
+from runtime.definitions.specs import PaginationSpec
+from runtime.engine.pagination import PageFetcher, ReadReport, iter_pages
+from runtime.engine.transport import HttpRequest
 from tests.conftest import CANARY_TOKEN, CliResult
 
 CLEAR = "\r\x1b[K"

@@ -13,8 +13,8 @@ import responses
 from responses import matchers
 
 from clientary_sandbox import Sandbox
-from runtime.loader import load_connector
-from runtime.specs import ModuleSpec, RpcSpec
+from runtime.definitions.loader import load_connector
+from runtime.definitions.specs import ModuleSpec, RpcSpec
 from tests.conftest import CANARY_TOKEN, REPO, CliResult
 
 Cli = Callable[..., CliResult]

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from runtime.fakes import Faker, kind_of
-from runtime.recording import Account, RecordingError, write_scanned
-from runtime.redaction import Redactor
+from runtime.core.redaction import Redactor
+from runtime.engine.fakes import Faker, kind_of
+from runtime.engine.recording import Account, RecordingError, write_scanned
 from tests.canary import CANARY_TOKEN, find_leaks
 from tests.conftest import CliResult
 from tests.hostile_server import Exchange, HostileServer

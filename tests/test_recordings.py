@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from runtime.loader import load_connector
-from runtime.recording import load_recording, recording_files
-from runtime.replay import replay_recording
+from runtime.cli.replay import replay_recording
+from runtime.definitions.loader import load_connector
+from runtime.engine.recording import load_recording, recording_files
 from tests.conftest import REPO
 
 RECORDINGS = REPO / "tests" / "recordings"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from runtime.docs import render_reference
-from runtime.exporter import export_app
-from runtime.loader import load_connector
-from runtime.validation import validate_connector
+from runtime.cli.docs import render_reference
+from runtime.definitions.loader import load_connector
+from runtime.definitions.validation import validate_connector
+from runtime.export.exporter import export_app
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENTS = "modules/clients"

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from clientary_sandbox import Sandbox
-from runtime.replay import ReplayTransport, first_difference
-from runtime.transport import HttpRequest
+from runtime.cli.replay import ReplayTransport, first_difference
+from runtime.engine.transport import HttpRequest
 from tests.canary import CANARY_TOKEN
 from tests.conftest import REPO, CliResult
 

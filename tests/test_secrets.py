@@ -20,11 +20,11 @@ import pytest
 import requests
 import responses
 
-from runtime import output
-from runtime.output import JsonLinesWriter, LoggingTransport
-from runtime.redaction import MASK, Redactor, clip
-from runtime.transport import HttpRequest, HttpResponse
-from runtime.value_check import check_value
+from runtime.cli import output
+from runtime.cli.output import JsonLinesWriter, LoggingTransport
+from runtime.core.redaction import MASK, Redactor, clip
+from runtime.engine.transport import HttpRequest, HttpResponse
+from runtime.engine.value_check import check_value
 from tests import canary
 from tests.canary import CANARY_TOKEN, Canary, allow, find_leaks, forms
 from tests.conftest import CliResult

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.errors import InputError, RenderError
-from runtime.jinja_engine import parse_references
-from runtime.templating import render_value
+from runtime.core.errors import InputError, RenderError
+from runtime.templates.jinja_engine import parse_references
+from runtime.templates.templating import render_value
 
 
 def test_a_single_expression_keeps_the_value_type() -> None:
@@ -92,8 +92,8 @@ def test_references_name_each_root_and_first_attribute() -> None:
 )
 @pytest.mark.parametrize("value", [None, True, False, 0, 2, "", "date", "name", [], {"a": 1}])
 def test_the_fast_path_gives_what_jinja_gives(source: str, value: object) -> None:
-    from runtime.jinja_engine import compile_jinja
-    from runtime.templating import compile_template
+    from runtime.templates.jinja_engine import compile_jinja
+    from runtime.templates.templating import compile_template
 
     context = {"parameters": {"v": value}}
     assert compile_template(source).evaluate(context) == compile_jinja(source, False)(context)

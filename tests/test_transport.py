@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import time
 
@@ -9,8 +10,8 @@ import pytest
 import requests
 import responses
 
-from runtime.errors import OutcomeUnknownError, TransportError
-from runtime.transport import HttpRequest, RequestsTransport, RetryPolicy
+from runtime.core.errors import OutcomeUnknownError, TransportError
+from runtime.engine.transport import HttpRequest, RequestsTransport, RetryPolicy
 
 URL = "https://acme.clientary.com/api/v2/clients"
 
@@ -147,3 +148,18 @@ def test_a_deep_json_answer_is_a_value_error_not_a_recursion_error() -> None:
     response = _transport([]).send(HttpRequest("GET", URL))
     with pytest.raises(ValueError, match="the answer: expected at most 100 levels of nesting"):
         response.json()
+
+
+def test_the_retry_defaults_are_written_once() -> None:
+    """connector.yaml may leave them out; the spec, the policy and a policy for a base agree."""
+    from runtime.definitions.specs import build_base
+
+    base = build_base(
+        {"url": "https://x/", "headers": {}, "timeout_seconds": 5, "errors": {}, "sanitize": []}
+    )
+    assert (base.max_retries, base.max_retry_wait_seconds) == (
+        RetryPolicy().max_retries,
+        RetryPolicy().max_wait_seconds,
+    )
+    tuned = dataclasses.replace(base, max_retries=5, max_retry_wait_seconds=1.5)
+    assert RetryPolicy.for_base(tuned) == RetryPolicy(5, 1.5)

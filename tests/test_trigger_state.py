@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from clientary_sandbox import Sandbox
-from runtime.errors import StateError
-from runtime.state import StateStore
+from runtime.core.errors import StateError
+from runtime.engine.state import StateStore
 from tests.conftest import CANARY_TOKEN, CliResult, definitions_with
 
 WATCH = "watch_new_clients"

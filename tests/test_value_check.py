@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
-from runtime.loader import default_root, load_connector
-from runtime.value_check import check_value
+from runtime.definitions.loader import default_root, load_connector
+from runtime.engine.value_check import check_value
 
 CONNECTOR = load_connector(default_root())
 SCHEMAS = {
@@ -22,7 +22,7 @@ SCHEMAS = {
 }
 
 # jsonschema checks no "uri" without an extra package, and "currency" is ours: the rules the
-# definition schema documents for them, written independently of runtime/value_check.py.
+# definition schema documents for them, written independently of runtime/engine/value_check.py.
 FORMATS = FormatChecker()
 FORMATS.checks("uri")(
     lambda value: (

@@ -27,12 +27,12 @@ import yaml
 from jsonschema import Draft202012Validator
 from responses import matchers
 
-from runtime.connection import open_connection
-from runtime.execution import RunContext, run_module
-from runtime.inputs import prepare_parameters
-from runtime.loader import default_root, load_connector
-from runtime.specs import ModuleSpec
-from runtime.transport import RequestsTransport, RetryPolicy
+from runtime.definitions.loader import default_root, load_connector
+from runtime.definitions.specs import ModuleSpec
+from runtime.engine.connection import open_connection
+from runtime.engine.execution import RunContext, run_module
+from runtime.engine.inputs import prepare_parameters
+from runtime.engine.transport import RequestsTransport, RetryPolicy
 from tests.conftest import CANARY_TOKEN, sample
 
 CASES = Path(__file__).parent / "cases"

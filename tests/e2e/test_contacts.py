@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from clientary_sandbox import Sandbox
-from runtime.connection import open_connection
-from runtime.execution import RunContext, run_rpc
-from runtime.inputs import prepare_parameters
-from runtime.loader import default_root, load_connector
-from runtime.transport import RequestsTransport, RetryPolicy
+from runtime.definitions.loader import default_root, load_connector
+from runtime.engine.connection import open_connection
+from runtime.engine.execution import RunContext, run_rpc
+from runtime.engine.inputs import prepare_parameters
+from runtime.engine.transport import RequestsTransport, RetryPolicy
 from tests.conftest import CANARY_TOKEN
 from tests.e2e.steps import Connector, create_client, created_id
 

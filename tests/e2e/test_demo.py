@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 def test_the_guided_scenario_runs_and_stops_its_sandbox() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "runtime.demo"],
+        [sys.executable, "-m", "runtime.cli.demo"],
         cwd=REPO,
         capture_output=True,
         text=True,

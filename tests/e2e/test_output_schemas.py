@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from clientary_sandbox import Sandbox
-from runtime.loader import load_connector
+from runtime.definitions.loader import load_connector
 from tests.conftest import CANARY_TOKEN
 from tests.e2e.steps import Connector, api_call
 

@@ -16,9 +16,9 @@ import pytest
 from jsonschema import Draft7Validator
 from referencing import Registry
 
-from runtime.exporter import build_app, kebab
-from runtime.make_archive import build_archive
-from runtime.specs import ConnectorSpec
+from runtime.definitions.specs import ConnectorSpec
+from runtime.export.exporter import build_app, kebab
+from runtime.export.make_archive import build_archive
 from tests.conftest import CANARY_TOKEN
 from tests.export.test_exporter import connector, registry, strip_comments
 

@@ -12,9 +12,10 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from runtime.exporter import ExportError, export_app, kebab
-from runtime.loader import default_root, load_connector
-from runtime.specs import ConnectorSpec, RequestSpec
+from runtime.core.errors import ExportError
+from runtime.definitions.loader import default_root, load_connector
+from runtime.definitions.specs import ConnectorSpec, RequestSpec
+from runtime.export.exporter import export_app, export_issues, kebab
 
 # Copies of shared/make/schemas (Make's own schemas, MIT; see SOURCE.md there), kept in the
 # repository so any checkout runs these tests; tests/test_samples.py checks they are current.
@@ -293,3 +294,20 @@ def test_the_schema_check_bites(registry: Registry[Any]) -> None:
     assert list(validator.iter_errors({"url": "/x", "method": "POST"}))  # POST needs a body
     params = Draft7Validator({"$ref": "parameters.json"}, registry=registry)
     assert list(params.iter_errors([{"name": "x", "type": "string"}]))  # not a Make type
+
+
+def test_the_export_check_gives_validate_path_tuples(connector: ConnectorSpec) -> None:
+    """validate locates these with the document's lines; a key holding a dot stays one key
+    (a JSON-path string parsed back would have split it in two)."""
+    module = connector.modules["create_client"]
+    body = {"client": {"a.b": "{% if parameters.name %}{{ parameters.name }}{% endif %}"}}
+    broken = dataclasses.replace(module, request=dataclasses.replace(module.request, body=body))
+    spec = dataclasses.replace(connector, modules={**connector.modules, "create_client": broken})
+    assert export_issues(spec) == [
+        (
+            "modules/clients/create_client.yaml",
+            ("request", "body", "client", "a.b"),
+            "'{% if %}' blocks have no IML form",
+        )
+    ]
+    assert export_issues(connector) == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.errors import ConnectorError
-from runtime.iml import NotExportableError, to_iml, to_iml_expression
+from runtime.core.errors import ConnectorError, NotExportableError
+from runtime.export.iml import to_iml, to_iml_expression
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from runtime.exporter import build_app
-from runtime.make_archive import archive_entries
-from runtime.specs import ConnectorSpec
+from runtime.definitions.specs import ConnectorSpec
+from runtime.export.exporter import build_app
+from runtime.export.make_archive import archive_entries
 from tests.export.test_exporter import connector, strip_comments
 
 __all__ = ["connector"]

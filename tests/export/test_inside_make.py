@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from runtime.connection import check_domain
-from runtime.errors import InputError
-from runtime.exporter import build_app
-from runtime.iml import to_iml
-from runtime.loader import default_root, load_connector
-from runtime.make_params import input_conversions, mappable_parameters
-from runtime.specs import ConnectorSpec
+from runtime.core.errors import InputError
+from runtime.definitions.loader import default_root, load_connector
+from runtime.definitions.specs import ConnectorSpec
+from runtime.engine.connection import check_domain
+from runtime.export.exporter import build_app
+from runtime.export.iml import to_iml
+from runtime.export.make_params import input_conversions, mappable_parameters
 
 FORMAT_DATE = 'formatDate(parameters.{name}; "YYYY-MM-DD")'
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.make_params import interface, mappable_parameters, snake_to_camel, trigger_parameters
+from runtime.export.make_params import (
+    interface,
+    mappable_parameters,
+    snake_to_camel,
+    trigger_parameters,
+)
 
 INPUT: dict[str, Any] = {
     "type": "object",

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import yaml
 
-from runtime import redaction
 from runtime.cli import main
-from runtime.exporter import export_app
-from runtime.loader import default_root, load_connector
-from runtime.make_archive import archive_entries
+from runtime.core import redaction
+from runtime.definitions.loader import default_root, load_connector
+from runtime.export.exporter import export_app
+from runtime.export.make_archive import archive_entries
 
 FILES = Path(__file__).parent / "files"
 CASES = Path(__file__).parent.parent / "contract" / "cases"

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from runtime.transport import HttpRequest, HttpResponse
+from runtime.engine.transport import HttpRequest, HttpResponse
 
 
 @dataclass

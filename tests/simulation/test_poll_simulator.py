@@ -21,7 +21,7 @@ from unittest.mock import patch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runtime.pagination import PageFetcher
+from runtime.engine.pagination import PageFetcher
 from tests.simulation.list_server import ListServer
 from tests.test_polling import Poller, with_order
 

@@ -1,0 +1,1 @@
+"""Layer 3: reading, expanding, checking and building the YAML definitions."""

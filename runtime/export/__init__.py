@@ -1,0 +1,1 @@
+"""Layer 5: the Make export (makecomapp.json, IML code files)."""
