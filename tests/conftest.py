@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from clientary_sandbox import Sandbox
 from runtime.cli import main
 from runtime.core import redaction
 from tests import canary
@@ -34,6 +35,13 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _canary_watches_temporary_files(tmp_path_factory: pytest.TempPathFactory) -> None:
     canary.watch(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """The embedded sandbox on a free loopback port, empty, accepting the canary token."""
+    with Sandbox(token=CANARY_TOKEN) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from runtime.definitions.loader import load_connector
-from runtime.definitions.validation import validate_connector
+from tests.definition_copies import copy_definitions, edit, issues_of, line_of
 
 REPO = Path(__file__).resolve().parent.parent
 GET_CLIENT = "modules/clients/get_client.yaml"
@@ -23,27 +23,7 @@ GET_CLIENT = "modules/clients/get_client.yaml"
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    for name in ("connections", "modules", "rpcs", "webhooks"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "connector.yaml", tmp_path / "connector.yaml")
-    return tmp_path
-
-
-def _edit(root: Path, file: str, old: str, new: str) -> None:
-    path = root / file
-    text = path.read_text("utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
-def _line_of(root: Path, file: str, text: str) -> int:
-    lines = (root / file).read_text("utf-8").splitlines()
-    return next(number for number, line in enumerate(lines, 1) if text in line)
-
-
-def _issues(root: Path) -> list[str]:
-    issues, _ = validate_connector(root)
-    return [str(issue) for issue in issues]
+    return copy_definitions(tmp_path)
 
 
 def _without_connection(root: Path, file: str) -> None:
@@ -58,14 +38,14 @@ def test_a_module_without_connection_uses_the_connectors_only_connection(root: P
     connector = load_connector(root)
     assert connector.modules["get_client"].connection == "clientary"
     assert connector.rpcs["list_clients"].connection == "clientary"
-    assert _issues(root) == []
+    assert issues_of(root) == []
 
 
 def test_a_written_unknown_connection_is_still_an_issue_at_its_line(root: Path) -> None:
     _without_connection(root, GET_CLIENT)
-    _edit(root, GET_CLIENT, "kind: action\n", "kind: action\nconnection: clientery\n")
-    line = _line_of(root, GET_CLIENT, "connection: clientery")
-    issues = _issues(root)
+    edit(root, GET_CLIENT, "kind: action\n", "kind: action\nconnection: clientery\n")
+    line = line_of(root, GET_CLIENT, "connection: clientery")
+    issues = issues_of(root)
     assert [i for i in issues if i.startswith(f"{GET_CLIENT}:{line}: ")], issues
     assert any("no connection named 'clientery'" in issue for issue in issues), issues
 
@@ -73,8 +53,8 @@ def test_a_written_unknown_connection_is_still_an_issue_at_its_line(root: Path) 
 def test_with_two_connections_a_module_must_name_one(root: Path) -> None:
     _without_connection(root, GET_CLIENT)
     shutil.copy(root / "connections/clientary.yaml", root / "connections/other.yaml")
-    _edit(root, "connections/other.yaml", "id: clientary", "id: other")
-    issues = _issues(root)
+    edit(root, "connections/other.yaml", "id: clientary", "id: other")
+    issues = issues_of(root)
     assert [i for i in issues if i.startswith(f"{GET_CLIENT}:") and "connection" in i], issues
 
 
@@ -125,8 +105,8 @@ def test_a_mistake_in_a_body_wrap_is_an_issue_at_its_line(
 ) -> None:
     _body_is(root, "invoices", written)
     file = "modules/invoices/resource.yaml"
-    line = _line_of(root, file, marker)
-    issues = _issues(root)
+    line = line_of(root, file, marker)
+    issues = issues_of(root)
     assert [i for i in issues if i.startswith(f"{file}:{line}: {message}")], issues
 
 
@@ -152,23 +132,23 @@ def test_update_refers_to_the_writable_fields_with_two_replaced_from_defs(root: 
 
 def test_a_misfit_in_a_resource_defs_field_is_an_issue_at_its_line(root: Path) -> None:
     file = "modules/invoices/resource.yaml"
-    _edit(
+    edit(
         root,
         file,
         "  currency_code_update:\n    type: string",
         "  currency_code_update:\n    type: strng",
     )
-    line = _line_of(root, file, "type: strng")
-    issues = _issues(root)
+    line = line_of(root, file, "type: strng")
+    issues = issues_of(root)
     expected = f"{file}:{line}: $.$defs.currency_code_update.type"
     assert [issue for issue in issues if issue.startswith(expected)], issues
 
 
 def test_a_reference_to_a_missing_defs_name_is_an_issue_at_the_ref(root: Path) -> None:
     file = "modules/invoices/update_invoice.yaml"
-    _edit(root, file, "#/$defs/line_items_update", "#/$defs/line_item_update")
-    line = _line_of(root, file, "line_item_update")
-    issues = _issues(root)
+    edit(root, file, "#/$defs/line_items_update", "#/$defs/line_item_update")
+    line = line_of(root, file, "line_item_update")
+    issues = issues_of(root)
     assert [
         i for i in issues if i.startswith(f"{file}:{line}: ") and "$defs/line_item_update" in i
     ], issues
@@ -184,16 +164,16 @@ def test_a_resource_file_is_expanded_before_its_schema_check(root: Path) -> None
     clients_record = connector.modules["get_client"].output
     assert embedded["properties"] == clients_record["properties"]
     assert embedded["type"] == ["object", "null"] and "required" not in embedded
-    assert _issues(root) == []
+    assert issues_of(root) == []
 
 
 def test_a_misfit_reached_through_a_resource_reference_is_an_issue_where_written(
     root: Path,
 ) -> None:
     file = "modules/clients/resource.yaml"
-    _edit(root, file, "city: {type: [string", "city: {type: [strong")
-    line = _line_of(root, file, "city: {type: [strong")
-    issues = _issues(root)
+    edit(root, file, "city: {type: [string", "city: {type: [strong")
+    line = line_of(root, file, "city: {type: [strong")
+    issues = issues_of(root)
     # Found through the projects record too, but reported once, in the clients file.
     assert [i for i in issues if i.startswith(f"{file}:{line}: ")], issues
     assert not [i for i in issues if i.startswith("modules/projects/")], issues
@@ -243,10 +223,10 @@ def test_crud_response_and_rpc_input_left_out_are_their_plain_values(root: Path)
         "properties": {},
     }
     assert "input:" not in path.read_text("utf-8")
-    assert _issues(root) == []
+    assert issues_of(root) == []
 
 
 def test_a_written_crud_wins_over_the_name(root: Path) -> None:
     _without_line(root, GET_CLIENT, "crud")
-    _edit(root, GET_CLIENT, "kind: action\n", "kind: action\ncrud: update\n")
+    edit(root, GET_CLIENT, "kind: action\n", "kind: action\ncrud: update\n")
     assert load_connector(root).modules["get_client"].crud == "update"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,8 @@ import pytest
 
 from clientary_sandbox import Sandbox
 from tests.canary import CANARY_TOKEN
-from tests.conftest import REPO, CliResult
+from tests.conftest import CliResult
+from tests.definition_copies import copy_definitions
 from tests.hostile_server import HostileServer, respond
 
 Cli = Callable[..., CliResult]
@@ -33,12 +33,7 @@ RESOURCE = Path("modules/clients/resource.yaml")
 
 
 def definitions(tmp_path: Path) -> Path:
-    root = tmp_path / "defs"
-    root.mkdir()
-    shutil.copy(REPO / "connector.yaml", root)
-    for name in ("connections", "modules", "rpcs", "webhooks"):
-        shutil.copytree(REPO / name, root / name)
-    return root
+    return copy_definitions(tmp_path / "defs")
 
 
 def record(cli: Cli, folder: Path, record: dict[str, Any]) -> Path:

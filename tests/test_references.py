@@ -7,15 +7,14 @@ needs there, and loads or validates that copy.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from runtime.cli.docs import render_reference
 from runtime.definitions.loader import load_connector
-from runtime.definitions.validation import validate_connector
 from runtime.export.exporter import export_app
+from tests.definition_copies import copy_definitions, edit, issues_of, line_of
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENTS = "modules/clients"
@@ -23,27 +22,7 @@ CLIENTS = "modules/clients"
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    for name in ("connections", "modules", "rpcs", "webhooks"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "connector.yaml", tmp_path / "connector.yaml")
-    return tmp_path
-
-
-def _edit(root: Path, file: str, old: str, new: str) -> None:
-    path = root / file
-    text = path.read_text("utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
-def _line_of(root: Path, file: str, text: str) -> int:
-    lines = (root / file).read_text("utf-8").splitlines()
-    return next(number for number, line in enumerate(lines, 1) if text in line)
-
-
-def _issues(root: Path) -> list[str]:
-    issues, _ = validate_connector(root)
-    return [str(issue) for issue in issues]
+    return copy_definitions(tmp_path)
 
 
 def test_a_reference_expands_to_its_target_with_the_written_keys_merged_over_it(
@@ -60,9 +39,9 @@ def test_a_reference_expands_to_its_target_with_the_written_keys_merged_over_it(
 
 
 def test_a_problem_inside_a_resource_file_is_reported_at_that_file_and_line(root: Path) -> None:
-    _edit(root, f"{CLIENTS}/resource.yaml", "city: {type: [string", "city: {type: [strong")
-    line = _line_of(root, f"{CLIENTS}/resource.yaml", "city: {type: [strong")
-    issues = _issues(root)
+    edit(root, f"{CLIENTS}/resource.yaml", "city: {type: [string", "city: {type: [strong")
+    line = line_of(root, f"{CLIENTS}/resource.yaml", "city: {type: [strong")
+    issues = issues_of(root)
     assert issues, "the misfit went unseen"
     # The path is the resource file's own, where the user finds it; one issue, not five.
     expected = f"{CLIENTS}/resource.yaml:{line}: $.record.properties.city.type"
@@ -70,32 +49,32 @@ def test_a_problem_inside_a_resource_file_is_reported_at_that_file_and_line(root
 
 
 def test_a_reference_to_a_missing_file_is_an_issue_at_the_ref(root: Path) -> None:
-    _edit(root, f"{CLIENTS}/get_client.yaml", "resource.yaml#/record", "nowhere.yaml#/record")
-    line = _line_of(root, f"{CLIENTS}/get_client.yaml", "nowhere.yaml")
-    assert _issues(root) == [
+    edit(root, f"{CLIENTS}/get_client.yaml", "resource.yaml#/record", "nowhere.yaml#/record")
+    line = line_of(root, f"{CLIENTS}/get_client.yaml", "nowhere.yaml")
+    assert issues_of(root) == [
         f"{CLIENTS}/get_client.yaml:{line}: $.output.$ref: "
         f"$ref 'nowhere.yaml#/record': no file {CLIENTS}/nowhere.yaml"
     ]
 
 
 def test_a_reference_to_a_missing_pointer_is_an_issue_at_the_ref(root: Path) -> None:
-    _edit(root, f"{CLIENTS}/get_client.yaml", "resource.yaml#/record", "resource.yaml#/recrod")
-    line = _line_of(root, f"{CLIENTS}/get_client.yaml", "#/recrod")
-    assert _issues(root) == [
+    edit(root, f"{CLIENTS}/get_client.yaml", "resource.yaml#/record", "resource.yaml#/recrod")
+    line = line_of(root, f"{CLIENTS}/get_client.yaml", "#/recrod")
+    assert issues_of(root) == [
         f"{CLIENTS}/get_client.yaml:{line}: $.output.$ref: "
         f"$ref 'resource.yaml#/recrod': {CLIENTS}/resource.yaml has no '/recrod'"
     ]
 
 
 def test_a_reference_cycle_is_an_issue_at_the_ref_that_closes_it(root: Path) -> None:
-    _edit(
+    edit(
         root,
         f"{CLIENTS}/resource.yaml",
         "invoice_extra_fields: {type: [object",
         'invoice_extra_fields: {$ref: "#/record"}\n    extra: {type: [object',
     )
-    line = _line_of(root, f"{CLIENTS}/resource.yaml", '{$ref: "#/record"}')
-    issues = _issues(root)
+    line = line_of(root, f"{CLIENTS}/resource.yaml", '{$ref: "#/record"}')
+    issues = issues_of(root)
     cycle = f"{CLIENTS}/resource.yaml#/record -> {CLIENTS}/resource.yaml#/record"
     expected = (
         f"{CLIENTS}/resource.yaml:{line}: $.record.properties.invoice_extra_fields.$ref: "
@@ -105,22 +84,22 @@ def test_a_reference_cycle_is_an_issue_at_the_ref_that_closes_it(root: Path) -> 
 
 
 def test_keys_beside_a_ref_to_a_list_are_an_issue_at_the_ref(root: Path) -> None:
-    _edit(
+    edit(
         root,
         f"{CLIENTS}/get_client.yaml",
         'output: {$ref: "resource.yaml#/record"}',
         'output: {$ref: "resource.yaml#/record/required", title: Client}',
     )
-    line = _line_of(root, f"{CLIENTS}/get_client.yaml", "#/record/required")
-    assert _issues(root) == [
+    line = line_of(root, f"{CLIENTS}/get_client.yaml", "#/record/required")
+    assert issues_of(root) == [
         f"{CLIENTS}/get_client.yaml:{line}: $.output.$ref: $ref 'resource.yaml#/record/required': "
         "keys beside $ref need a mapping to merge into; got list"
     ]
 
 
 def test_a_reference_may_not_leave_the_connector_folder(root: Path) -> None:
-    _edit(root, f"{CLIENTS}/get_client.yaml", "resource.yaml#/record", "../../../x.yaml#/a")
-    (issue,) = _issues(root)
+    edit(root, f"{CLIENTS}/get_client.yaml", "resource.yaml#/record", "../../../x.yaml#/a")
+    (issue,) = issues_of(root)
     assert issue.endswith(
         "$ref '../../../x.yaml#/a': expected a file inside the connector's folder"
     )
@@ -130,14 +109,14 @@ def test_a_property_added_to_the_record_appears_in_every_module_that_returns_it(
     root: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The issue's acceptance test: one edit, in resource.yaml, and nothing else."""
-    _edit(
+    edit(
         root,
         f"{CLIENTS}/resource.yaml",
         "    invoice_extra_fields: {type: [object",
         '    currency_code: {type: [string, "null"], title: Currency}\n'
         "    invoice_extra_fields: {type: [object",
     )
-    assert _issues(root) == []
+    assert issues_of(root) == []
     connector = load_connector(root)
     returning = [
         "get_client",

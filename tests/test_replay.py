@@ -23,6 +23,7 @@ from runtime.cli.replay import ReplayTransport, first_difference
 from runtime.engine.transport import HttpRequest
 from tests.canary import CANARY_TOKEN
 from tests.conftest import REPO, CliResult
+from tests.definition_copies import copy_definitions
 
 Cli = Callable[..., CliResult]
 
@@ -47,12 +48,7 @@ def refuse_sockets(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 def definitions(tmp_path: Path) -> Path:
-    root = tmp_path / "defs"
-    root.mkdir()
-    shutil.copy(REPO / "connector.yaml", root)
-    for name in ("connections", "modules", "rpcs", "webhooks"):
-        shutil.copytree(REPO / name, root / name)
-    return root
+    return copy_definitions(tmp_path / "defs")
 
 
 def record(cli: Cli, sandbox: Sandbox, folder: Path, *arguments: str) -> Path:

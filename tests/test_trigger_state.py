@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,6 @@ from runtime.engine.state import StateStore
 from tests.conftest import CANARY_TOKEN, CliResult, definitions_with
 
 WATCH = "watch_new_clients"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(token=CANARY_TOKEN) as server:
-        yield server
 
 
 @pytest.fixture

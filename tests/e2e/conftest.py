@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from clientary_sandbox import Sandbox
 from tests.conftest import CANARY_TOKEN, CliResult
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(token=CANARY_TOKEN) as server:
-        yield server
 
 
 @pytest.fixture
