@@ -88,9 +88,14 @@ def test_references_name_each_root_and_first_attribute() -> None:
         "{{ 'date' if parameters.v == 'date' else none }}",
         "{{ 'all' if parameters.v else none }}",
         "{{ 1 if parameters.v == 2 else 'no' }}",
+        "{{ parameters.v | lower }}",
+        "https://{{ parameters.v | lower }}.clientary.com",
+        "{{ parameters.v|upper }}",
     ],
 )
-@pytest.mark.parametrize("value", [None, True, False, 0, 2, "", "date", "name", [], {"a": 1}])
+@pytest.mark.parametrize(
+    "value", [None, True, False, 0, 2, "", "date", "name", "ACME", "Ünï", [], {"a": 1}]
+)
 def test_the_fast_path_gives_what_jinja_gives(source: str, value: object) -> None:
     from runtime.templates.jinja_engine import compile_jinja
     from runtime.templates.templating import compile_template
