@@ -331,7 +331,7 @@ def test_the_connection_file_still_reads(cli: Cli, tmp_path: Path) -> None:
 
 def test_connector_yaml_declares_the_size_limit_the_transport_defaults_to() -> None:
     from runtime import load_for_run
-    from runtime.engine.response_limits import DEFAULT_MAX_RESPONSE_BYTES
+    from runtime.definitions.specs import DEFAULT_MAX_RESPONSE_BYTES
 
     connector, _ = load_for_run(REPO, "search_clients")
     assert connector.base.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES == 64 * MIB

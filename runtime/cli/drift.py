@@ -27,7 +27,7 @@ from runtime.core.redaction import Redactor
 from runtime.definitions.loader import load_connector, load_for_run
 from runtime.engine.execution import RunContext, run_module
 from runtime.engine.inputs import prepare_parameters
-from runtime.engine.output_check import ROOT, OutputCheck, _absent, _declared_paths
+from runtime.engine.output_check import ROOT, OutputCheck
 from runtime.engine.recording import load_recording, recording_files
 from runtime.engine.value_check import show_value
 
@@ -96,14 +96,13 @@ def analyse(schema: Mapping[str, Any], bundles: Sequence[Any]) -> list[Finding]:
     for bundle in bundles:
         check.check(bundle)
     findings: list[Finding] = []
-    # OutputCheck keeps its findings in private fields; read them rather than parse its text.
-    for message, count in check._problems.values():
+    for message, count in check.problems():
         path = _INDEX.sub("[]", message.split(":", 1)[0])
         findings.append(Finding("mismatch", path, count, message, *_seen(bundles, path)))
-    for path, (value, count) in sorted(check._undeclared.items()):
+    for path, value, count in check.undeclared():
         types, _ = _seen(bundles, path)
         findings.append(Finding("undeclared", path, count, "", types, value))
-    for path in _absent(_declared_paths(schema, ROOT), check._present):
+    for path in check.absent():
         kind = "empty" if path.endswith("[]") else "unseen"
         findings.append(Finding(kind, path.removesuffix("[]"), 0))
     return findings

@@ -84,6 +84,8 @@ class ErrorRuleSpec:
 # build_base keeps by passing only the keys given, and the transport's RetryPolicy.
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RETRY_WAIT_SECONDS = 30.0
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # decoded size of one answer, while streaming
+DEFAULT_STATE_LOCK_WAIT_SECONDS = 5.0  # how long a trigger run waits for another to finish
 _OPTIONAL_BASE = {
     "max_retries": int,
     "max_retry_wait_seconds": float,
@@ -103,8 +105,8 @@ class BaseSpec:
     max_retries: int = DEFAULT_MAX_RETRIES
     max_retry_wait_seconds: float = DEFAULT_MAX_RETRY_WAIT_SECONDS
     concurrency: int = 1
-    max_response_bytes: int = 64 * 1024 * 1024  # decoded size of one answer, while streaming
-    state_lock_wait_seconds: float = 5.0  # how long a trigger run waits for another to finish
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    state_lock_wait_seconds: float = DEFAULT_STATE_LOCK_WAIT_SECONDS
 
 
 @dataclass(frozen=True, slots=True)

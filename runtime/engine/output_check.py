@@ -61,24 +61,34 @@ class OutputCheck:
         """Whether some bundle broke the schema (the notes alone do not fail a run)."""
         return bool(self._problems)
 
+    def problems(self) -> list[tuple[str, int]]:
+        """Each kind of misfit: its first message and how many bundles showed it."""
+        return list(self._problems.values())
+
+    def undeclared(self) -> list[tuple[str, Any, int]]:
+        """Fields the schema does not declare: path, first value seen, bundles, by path."""
+        return [(path, value, count) for path, (value, count) in sorted(self._undeclared.items())]
+
+    def absent(self) -> list[str]:
+        """Declared paths no bundle had; a list path ends in ``[]`` when it was always empty."""
+        return _absent(_declared_paths(self._schema, ROOT), self._present)
+
     def report(self, module_id: str) -> list[str]:
         """The findings as lines for stderr; one line when everything matched."""
         total = self.bundles
         head = f"check-output: {module_id}: {total} bundle(s)"
         if not total:
             return [f"{head}: nothing to check"]
-        problems = [
-            f"  {message}  ({count} of {total})" for message, count in self._problems.values()
-        ]
+        problems = [f"  {message}  ({count} of {total})" for message, count in self.problems()]
         notes = [
             f"  {path}: not in the output schema ({count} of {total}), e.g. {show_value(value)}"
-            for path, (value, count) in sorted(self._undeclared.items())
+            for path, value, count in self.undeclared()
         ]
         notes += [
             f"  {path[:-2]}: empty in every bundle, so its items were not checked"
             if path.endswith("[]")
             else f"  {path}: declared in the output schema, in none of the bundles"
-            for path in _absent(_declared_paths(self._schema, ROOT), self._present)
+            for path in self.absent()
         ]
         if not problems and not notes:
             return [f"{head} match the output schema"]

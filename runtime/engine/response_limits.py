@@ -30,7 +30,6 @@ from runtime.core.redaction import clip
 
 # 64 MiB: the largest Clientary page (50 records) is well under 1 MiB, and a body of this
 # size costs about twice that in memory while it is parsed. connector.yaml states it.
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _READ_SIZE = 64 * 1024  # raw bytes per read
 _INFLATE_STEP = 1024 * 1024  # most decoded bytes one inflate call may produce
 _RECHECK_SECONDS = 0.05  # a deadline that passed before the socket existed is checked again

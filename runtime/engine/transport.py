@@ -25,12 +25,12 @@ import urllib3
 from runtime.core.errors import OutcomeUnknownError, TransportError
 from runtime.core.json_limits import parse_json
 from runtime.definitions.specs import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT_SECONDS,
     BaseSpec,
 )
 from runtime.engine.response_limits import (
-    DEFAULT_MAX_RESPONSE_BYTES,
     SUPPORTED_ENCODINGS,
     BadEncoding,
     ResponseTooLarge,

@@ -32,7 +32,9 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from runtime.core.errors import NotExportableError
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PLAIN_NAME = re.compile(  # a key IML reads with a dot; others are quoted
+    r"^[A-Za-z_][A-Za-z0-9_]*$"
+)
 _ROOTS = {
     "parameters": "parameters",
     "connection": "connection",
@@ -146,7 +148,7 @@ def _wrap(expression: str) -> str:
 
 
 def _member(target: str, key: str) -> str:
-    if _PLAIN_KEY.match(key):
+    if PLAIN_NAME.match(key):
         return f"{target}.{key}"
     if "`" in key:
         raise NotExportableError(f"key {key!r} holds a backtick; IML cannot name it")

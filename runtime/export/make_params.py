@@ -22,11 +22,11 @@ Polling triggers take static parameters only, and by Make's convention a require
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from runtime.core.json_types import JsonObject
+from runtime.export.iml import PLAIN_NAME
 
 RpcHelp = Callable[[str], str]  # rpc id -> the sentence a select filled by it adds to its help
 
@@ -37,7 +37,6 @@ TRIGGER_LIMIT: JsonObject = {
     "required": True,
     "default": 10,
 }
-_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SIMPLE = {
     "string": "text",
     "integer": "integer",
@@ -94,7 +93,7 @@ def input_conversions(schema: Mapping[str, Any]) -> dict[str, Callable[[str], st
     """IML path of a top-level input -> how communication turns Make's form of it back."""
     conversions: dict[str, Callable[[str], str]] = {}
     for name, spec in schema.get("properties", {}).items():
-        path = f"parameters.{name}" if _PLAIN_NAME.match(name) else f"parameters.`{name}`"
+        path = f"parameters.{name}" if PLAIN_NAME.match(name) else f"parameters.`{name}`"
         if make_type(spec) == "date":
             conversions[path] = _format_date
         elif is_free_form(spec):
