@@ -24,7 +24,7 @@ def read_parameters(spec: ModuleSpec | RpcSpec, options: argparse.Namespace) -> 
         if not sep:
             raise InputError(f"--param {pair!r}: expected NAME=VALUE")
         given[name] = coerce_text(name, text, properties.get(name, {}))
-    return prepare_parameters(spec.input, given)
+    return prepare_parameters(spec, given)
 
 
 def _json_parameters(text: str) -> dict[str, Any]:

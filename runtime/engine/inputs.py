@@ -14,6 +14,8 @@ from typing import Any
 
 from runtime.core.errors import InputError
 from runtime.core.json_limits import TooDeepError, parse_json
+from runtime.definitions.specs import ModuleSpec, RpcSpec
+from runtime.engine.clearing import Cleared
 from runtime.engine.value_check import check_value
 
 _TRUE = {"true", "yes", "1", "on"}
@@ -98,13 +100,33 @@ def date_order_warnings(schema: Mapping[str, Any], values: Mapping[str, Any]) ->
 
 
 def prepare_parameters(
-    schema: Mapping[str, Any],
+    schema: Mapping[str, Any] | ModuleSpec | RpcSpec,
     given: Mapping[str, Any],
     warn: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Check ``given`` against the input schema, after ``normalise``; add schema defaults;
-    absent fields become None. Warnings go to ``warn`` (standard error when not given)."""
+    absent fields become None. Warnings go to ``warn`` (standard error when not given).
+
+    Given a module that updates (``crud: update``), an optional field given as None (JSON
+    null) is kept as ``Cleared``: the update sends it as null, to blank the field. Given
+    only a schema, or any other module, None is checked like any other value."""
+    clearing = isinstance(schema, ModuleSpec) and schema.crud == "update"
+    if isinstance(schema, ModuleSpec | RpcSpec):
+        schema = schema.input
     properties: Mapping[str, Any] = schema.get("properties", {})
+    required = set(schema.get("required", ()))
+    cleared = {
+        name: Cleared(name)
+        for name, value in given.items()
+        if clearing and value is None and name in properties and name not in required
+    }
+    # An empty text for an optional field is "not given" (its default, if any, applies),
+    # so a form left blank neither fails a format check nor blanks the record's value.
+    given = {
+        name: value
+        for name, value in given.items()
+        if name not in cleared and not (value == "" and name not in required)
+    }
     unknown = sorted(set(given) - set(properties))
     problems = [
         f"parameters.{name}: unknown parameter; expected one of: {', '.join(properties)}"
@@ -125,7 +147,7 @@ def prepare_parameters(
         (warn or _to_stderr)(line)
     # Declared-but-absent parameters are None so templates can test them, while a
     # misspelled name stays an error.
-    return {name: values.get(name) for name in properties} | values
+    return {name: values.get(name) for name in properties} | values | cleared
 
 
 def _date(value: Any) -> dt.date | None:

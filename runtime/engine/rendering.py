@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from runtime.core.errors import InputError, RenderError
 from runtime.core.redaction import clip
 from runtime.definitions.specs import BaseSpec, RequestSpec, VariantSpec
+from runtime.engine.clearing import Cleared, settle
 from runtime.engine.connection import Connection
 from runtime.engine.transport import HttpRequest
 from runtime.templates.templating import render_value
@@ -45,7 +46,8 @@ def select_request(
 ) -> RequestSpec:
     """The first variant whose parameter is filled in, else the main request."""
     for variant in variants:
-        if not _is_empty(parameters.get(variant.when)):
+        chosen_by = parameters.get(variant.when)
+        if not _is_empty(chosen_by) and not isinstance(chosen_by, Cleared):
             return variant.request
     return main
 
@@ -73,6 +75,7 @@ def render_request(
     if spec.omit_empty:
         query = {key: value for key, value in query.items() if not _is_empty(value)}
         body = prune_empty(body)
+    body = settle(body, parameters)  # a parameter given as null is sent as null
     if spec.require_body and _is_empty(body):  # after pruning: {"invoice": {}} is now {}
         raise InputError(spec.require_body)
     if method in ("GET", "DELETE"):
