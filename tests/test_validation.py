@@ -203,3 +203,46 @@ def test_a_template_make_cannot_run_is_reported(
     assert result.out.splitlines() == [
         f"{UPDATE_TASK}:{line}: $.request.body.task.due_date: '{{% if %}}' blocks have no IML form"
     ]
+
+
+def test_a_drop_down_that_needs_a_parent_needs_that_field_first(
+    cli: Callable[..., CliResult], copy_root: Path
+) -> None:
+    """A nested RPC (projects of a client) is filled from the module's field of the same
+    name, as Make hands module parameters to RPCs: the field must exist, before the child."""
+    _edit(copy_root, "rpcs/list_projects.yaml", "  additionalProperties: false\n",
+          "  additionalProperties: false\n  required: [client_id]\n")  # fmt: skip
+    result = cli("validate", "--root", str(copy_root))
+    assert result.code == 1
+    line = _line_of(copy_root, "modules/tasks/list_tasks.yaml", "x-rpc: list_projects")
+    assert (
+        f"modules/tasks/list_tasks.yaml:{line}: $.input.properties.project_id.x-rpc: rpc "
+        "'list_projects' needs parameter 'client_id' (Make passes a module's parameters to "
+        "its drop-downs by name); expected a field 'client_id' in this module"
+    ) in result.out
+    for module in (
+        "estimates/list_estimates",
+        "expenses/search_expenses",
+        "invoices/search_invoices",
+    ):
+        assert f"modules/{module}.yaml" not in result.out  # client_id comes first there
+
+
+def test_the_parent_field_of_a_nested_drop_down_comes_first(
+    cli: Callable[..., CliResult], copy_root: Path
+) -> None:
+    _edit(copy_root, "rpcs/list_projects.yaml", "  additionalProperties: false\n",
+          "  additionalProperties: false\n  required: [client_id]\n")  # fmt: skip
+    module = "modules/estimates/list_estimates.yaml"
+    client = (
+        "    client_id:\n      type: integer\n      title: Client\n      description: Only the "
+        "estimates of this client.\n      minimum: 1\n      x-rpc: list_clients\n"
+    )
+    _edit(copy_root, module, client, "")  # moved after project_id
+    _edit(copy_root, module, "    limit:\n", client + "    limit:\n")
+    result = cli("validate", "--root", str(copy_root))
+    line = _line_of(copy_root, module, "x-rpc: list_projects")
+    assert (
+        f"{module}:{line}: $.input.properties.project_id.x-rpc: rpc 'list_projects' needs "
+        "'client_id': expected that field before 'project_id'"
+    ) in result.out

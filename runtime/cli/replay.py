@@ -175,7 +175,7 @@ def replay_recording(root: Path, data: Mapping[str, Any]) -> str | None:
             context.send(render_request(spec.verify, {}, connection, connector.base))
             bundles: list[Any] = []
         else:
-            parameters = prepare_parameters(spec.input, dict(data.get("parameters", {})))
+            parameters = prepare_parameters(spec, dict(data.get("parameters", {})))
             if kind == "rpc":
                 bundles = list(run_rpc(spec, parameters, context))
             elif spec.trigger is not None:

@@ -171,6 +171,8 @@ def _check_callable(
                 f"no rpc named {rpc!r}",
                 suggest(rpc, rpcs),
             )
+        elif rpc is not None and (rpc_document := rpcs[rpc]) is not None:
+            yield from _check_nested_rpc(document, name, rpc, rpc_document, list(properties))
         yield from _check_enum_labels(document, ("input", "properties", name), field)
     yield from check_templates(document, ("request",), REQUEST_ROOTS, properties, secrets)
     for index, variant in enumerate(data.get("variants", [])):
@@ -188,6 +190,26 @@ def _check_callable(
             document.location(("pagination",)),
             "pagination needs response.iterate: where the records are",
         )
+
+
+def _check_nested_rpc(
+    document: Document, field: str, rpc: str, rpc_document: Document, order: list[str]
+) -> Iterator[Issue]:
+    """A drop-down whose RPC needs a parent (payment profiles of a client) is filled from the
+    module's own field of that name: Make hands a module's parameters to its RPCs by name,
+    and the CLI's ``rpc`` takes the same ``--param``. The parent comes first in the form."""
+    for needed in rpc_document.data.get("input", {}).get("required", []):
+        where = document.location(("input", "properties", field, "x-rpc"))
+        if needed not in order:
+            yield Issue(
+                where,
+                f"rpc {rpc!r} needs parameter {needed!r} (Make passes a module's parameters "
+                f"to its drop-downs by name); expected a field {needed!r} in this module",
+            )
+        elif order.index(needed) > order.index(field):
+            yield Issue(
+                where, f"rpc {rpc!r} needs {needed!r}: expected that field before {field!r}"
+            )
 
 
 def _check_module(document: Document) -> Iterator[Issue]:
