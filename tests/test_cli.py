@@ -226,7 +226,7 @@ def test_describe_shows_inputs_and_outputs(cli: Cli) -> None:
         "  limit          integer (uinteger)  optional  Limit. The most clients to return. "
         "default `10`"
     ) in text.splitlines()
-    assert "outputs:\n  id                    integer         Client ID" in text
+    assert "outputs:\n  id                    integer                    Client ID" in text
 
 
 def test_describe_shows_how_a_trigger_can_start(cli: Cli) -> None:

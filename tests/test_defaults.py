@@ -230,3 +230,17 @@ def test_a_written_crud_wins_over_the_name(root: Path) -> None:
     _without_line(root, GET_CLIENT, "crud")
     edit(root, GET_CLIENT, "kind: action\n", "kind: action\ncrud: update\n")
     assert load_connector(root).modules["get_client"].crud == "update"
+
+
+def test_every_write_says_once_that_its_answer_is_undocumented() -> None:
+    """api.md 3.2: no create or update answer is documented. The note is derived, last, so
+    a module file does not repeat it (and a new write module cannot forget it)."""
+    modules = load_connector(REPO).modules.values()
+    writes = [module for module in modules if module.crud in ("create", "update")]
+    assert len(writes) >= 12
+    for module in writes:
+        assert module.notes[-1].startswith(f"The {module.crud} response is not documented")
+        undocumented = [note for note in module.notes if "response is not documented" in note]
+        assert len(undocumented) == 1, module.id
+    reads = [module for module in modules if module.crud in ("read", "delete", None)]
+    assert not any("response is not documented (api.md 3.2)" in n for m in reads for n in m.notes)

@@ -26,7 +26,7 @@ Cli = Callable[..., CliResult]
 MATCHING = {
     "id": 7, "name": "Corp", "number": "101", "description": None, "website": None,
     "address": None, "address_2": None, "city": "Oslo", "state": None, "zip": None,
-    "country": "NO", "invoice_extra_fields": None,
+    "country": "NO", "invoice_extra_fields": None, "status": 1,
 }  # fmt: skip
 DRIFTED = {**MATCHING, "name": None, "number": 101, "phone": "+47 1234"}
 RESOURCE = Path("modules/clients/resource.yaml")
@@ -116,10 +116,10 @@ def test_fix_adds_and_widens_in_the_resource_file_only_and_drift_is_then_clean(
         '     description: {type: [string, "null"], title: Description}',
         '     website: {type: [string, "null"], title: Website}',
         '     address: {type: [string, "null"], title: Address}',
-        "@@ -17,6 +19,7 @@",
-        '     zip: {type: [string, "null"], title: ZIP / postal code}',
-        '     country: {type: [string, "null"], title: Country}',
-        '     invoice_extra_fields: {type: [object, "null"], title: Invoice extra fields}',
+        "@@ -21,6 +23,7 @@",
+        '       type: [integer, string, "null"]',
+        "       title: Status",
+        '       description: "1 Active, 2 Archived."',
         f'+    phone: {{type: string, title: Phone, description: "{note}"}}',
         " sample:",
         "   id: 2123",

@@ -118,7 +118,7 @@ def test_the_cli_writes_every_bundle_then_reports_and_exits_1_on_a_problem(
     assert [bundle["id"] for bundle in result.lines()] == [1, 2]
     report = result.err.splitlines()
     assert (
-        report[0] == "check-output: search_clients: 2 bundle(s): 1 problem(s), 11 note(s)"
+        report[0] == "check-output: search_clients: 2 bundle(s): 1 problem(s), 12 note(s)"
     )  # 10 absent, 1 undeclared
     assert "  output.name: expected string; got 42  (1 of 2)" in report
     assert '  output.secret_note: not in the output schema (1 of 2), e.g. "token ****"' in report

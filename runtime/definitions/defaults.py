@@ -19,6 +19,11 @@ complete definitions:
 - ``crud`` of an action module named ``create_``, ``get_``, ``update_`` or ``delete_``...:
   create, read, update, delete (another action names its own, or has none);
 - ``response`` of a module: ``{}``, the answer as it comes;
+- a note on a module with several scoped variants, last: the one rule for scopes, the first
+  variant filled in wins (the narrowest: a recurring schedule, a project, a client; the API
+  has no route that combines them), so variants are written narrowest first;
+- a note on every create and update module (``crud``), last: the API documents no answer to
+  a write (api.md 3.2), so any 2xx counts and an empty body gives an empty bundle;
 - ``input`` of an RPC: no parameters.
 """
 
@@ -34,6 +39,12 @@ from runtime.core.errors import Issue
 from runtime.definitions.source import Document, PathParts
 
 CRUD_BY_PREFIX = {"create_": "create", "get_": "read", "update_": "update", "delete_": "delete"}
+WRITE_NOTES = {
+    crud: f"The {crud} response is not documented (api.md 3.2): any 2xx counts, the {done} "
+    "record is expected back (third-party code reads it), and an empty body gives an empty "
+    "bundle. [uncertain]"
+    for crud, done in (("create", "created"), ("update", "updated"))
+}
 NO_INPUT = {"type": "object", "additionalProperties": False, "properties": {}}
 
 
@@ -79,7 +90,30 @@ def _module_defaults(data: dict[str, Any]) -> dict[str, Any]:
             data = _after(data, "kind", "crud", crud)
     if "response" not in data:
         data = _after(data, "request", "response", {})
+    notes = data.get("notes", [])
+    if not isinstance(notes, list):
+        return data  # the schema check reports it
+    scopes = [str(v.get("when")) for v in data.get("variants", []) if isinstance(v, dict)]
+    if len(scopes) > 1:
+        notes = [*notes, _scope_note(scopes)]
+    if data.get("crud") in WRITE_NOTES:
+        notes = [*notes, WRITE_NOTES[data["crud"]]]
+    if notes and notes != data.get("notes"):
+        data = (
+            {**data, "notes": notes}
+            if "notes" in data
+            else _after(data, "description", "notes", notes)
+        )
     return data
+
+
+def _scope_note(scopes: list[str]) -> str:
+    pairs = [f"{scopes[n]} wins over {scopes[n + 1]}" for n in range(len(scopes) - 1)]
+    return (
+        "One scope is used when several are given, the narrowest: "
+        + ", ".join(pairs)
+        + " (the API has no route that combines them)."
+    )
 
 
 def _after(data: dict[str, Any], anchor: str, key: str, value: Any) -> dict[str, Any]:

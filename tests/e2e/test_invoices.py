@@ -127,7 +127,7 @@ def test_create_invoice_refuses_missing_fields_before_sending(
         "status=6",
     )
     assert bad_status.code != 0
-    assert "5 (Pending)" in bad_status.err
+    assert "5 (Pending, newer docs only)" in bad_status.err
     assert sandbox.requests_seen == []
 
 

@@ -45,7 +45,7 @@ def test_watch_new_payments_emits_all_then_only_new_ones(
     assert [b["id"] for b in connector("run", "watch_new_payments").lines()] == [late]
     assert connector("run", "watch_new_payments").lines() == []
     lists = {path for _, path in sandbox.requests_seen if path.startswith("/api/v2/payments")}
-    assert lists == {"/api/v2/payments?sort=created_at", "/api/v2/payments?sort=created_at&page=2"}
+    assert lists == {"/api/v2/payments?sort=created_at&page_size=100"}  # 32 payments: one page
 
 
 def test_watch_new_payments_from_now_and_with_a_limit(connector: Connector) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from clientary_sandbox import Sandbox
-from tests.e2e.steps import Connector, create_project, created_id
+from tests.e2e.steps import Connector, create_client, create_project, created_id
 
 SANDBOX_OWNER = 1  # the sandbox always holds two staff members, ids 1 and 2
 
@@ -119,3 +119,14 @@ def test_list_tasks_rpc_labels_by_title_and_scopes_to_a_project(connector: Conne
     ]
     scoped = connector("rpc", "list_tasks", "--param", f"project_id={project_id}")
     assert scoped.lines() == [{"label": "Redesign website", "value": first}]
+
+
+def test_a_task_names_its_client_and_an_update_moves_it(connector: Connector) -> None:
+    first, second = create_client(connector, "Acme"), create_client(connector, "Globex")
+    task_id = _task(connector, "Call back", f"client_id={first}")
+    (got,) = connector("run", "get_task", "--param", f"id={task_id}").lines()
+    assert got["client_id"] == first
+    moved = connector(
+        "run", "update_task", "--param", f"id={task_id}", "--param", f"client_id={second}"
+    )
+    assert moved.lines()[0]["client_id"] == second

@@ -99,3 +99,23 @@ def test_a_limit_holds_the_rest_back_for_the_next_runs(
     new = WATCHES[module](sandbox, 5)
     runs = [ids(connector("run", module, "--limit", "2")) for _ in range(4)]
     assert runs == [new[:2], new[2:4], new[4:], []]
+
+
+@pytest.mark.parametrize(
+    ("module", "path", "idle_requests"),
+    [  # 120 items: 2 pages of 100 (it was 3 of 50 tasks, 6 of 20 projects, 4 of 30 payments)
+        ("watch_new_tasks", "/api/v2/tasks", 2),
+        ("watch_new_projects", "/api/v2/projects", 2),
+        ("watch_new_payments", "/api/v2/payments", 2),
+        ("watch_new_contacts", "/api/v2/contacts", 2),
+    ],
+)
+def test_a_full_scan_reads_the_largest_page_size_documented(
+    module: str, path: str, idle_requests: int, connector: Connector, sandbox: Sandbox
+) -> None:
+    WATCHES[module](sandbox, 120)
+    assert len(ids(connector("run", module, "--start", "all"))) == 120
+    sandbox.requests_seen.clear()
+    assert ids(connector("run", module)) == []  # the idle poll
+    reads = [seen for seen in sandbox.requests_seen if seen[1].partition("?")[0] == path]
+    assert len(reads) == idle_requests, reads
