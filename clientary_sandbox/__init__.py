@@ -32,9 +32,15 @@ Decisions where api.md is uncertain or silent:
 | estimate/invoice/recurring number | auto-increment from highest numeric number (1000 / 1000001) | estimates: "auto-increments" [doc]; invoices by analogy |
 | recurring required fields | client_id, next_date, time_interval, currency_code, due_period | only source is Composio [2nd] |
 | recurring item `price` | stored as a string with 2 decimals | sample `"49.99"` [doc] |
+| recurring enums | `time_interval` 1..11, `status` 0..2, `action` 0..2, else 422 "is not included in the list" | the documented integer enums [doc]; Metorial's words ("monthly") contradict them |
+| recurring Autobill | `action` 2 needs `payment_profile_id` (422 "can't be blank"), a profile of the schedule's own client (422 "is invalid") | [doc] "requires a valid payment_profile_id" |
+| e-mailing (`POST /invoices/:id/messages`, `/estimates/:id/messages`) | unwrapped body; `recipients` a comma-separated text or a list of strings; 200 + the bare invoice/estimate | Corsair + Metorial agree on path and names, not on the `recipients` shape, and wrap nothing [2nd]; the answer is undocumented |
+| `/messages` checks | unknown id 404 first; 422 `{"errors": {"recipients": [...]}}` when missing, blank or an address is not `x@host.tld`; subject, message, send_copy, attach_pdf optional | [uncertain]; Rails finds the record before validating |
+| status after e-mailing | Draft (0) -> Sent (1); any other status is kept | what "send" means in Clientary [uncertain] |
+| sent messages | stored for tests (`engine.records("messages")`), listed by no route, deleted with their document | no message resource is documented |
 | invoice Paid status | 4 when balance <= 0 and total_cost > 0; back to 1 (Sent) when a payment removal reopens it | brief; reopen status undocumented |
 | payment with `payment_profile_id` | amount = outstanding balance, `transaction_id` = `ch_sandbox...` | [doc] whole balance is charged |
-| cascades | client -> projects, invoices, estimates, contacts, payment profiles; lead -> estimates, contacts; invoice -> payments; project -> hours | [doc] for clients/leads; rest keeps no orphans that need a parent |
+| cascades | client -> projects, invoices, estimates, contacts, payment profiles; lead -> estimates, contacts; invoice -> payments, messages; estimate -> messages; project -> hours | [doc] for clients/leads; rest keeps no orphans that need a parent |
 | contacts of leads | `GET/POST /api/v2/leads/:id/contacts` (extension) | leads hold contacts [doc] but no route is documented |
 | foreign keys in bodies | unknown client_id/project_id/lead_id/assignee_id/payment_profile_id -> 422 "is invalid" | Rails association validation |
 | unwrapped bodies | ignored (as if empty) -> 422 for required fields | docs require the wrapper [doc] |

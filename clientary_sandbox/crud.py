@@ -22,10 +22,16 @@ CASCADES: dict[str, list[tuple[str, str]]] = {
         ("payment_profiles", "client_id"),
     ],
     "leads": [("estimates", "lead_id"), ("contacts", "lead_id")],
-    "invoices": [("payments", "invoice_id")],
+    "invoices": [("payments", "invoice_id"), ("messages", "invoice_id")],
+    "estimates": [("messages", "estimate_id")],
     "projects": [("hours", "project_id")],
 }
 NUMBER_START = {"estimates": 1000, "invoices": 1000, "recurring": 1000001}
+# documented enums enforced on write (api.md 8.12, 9); Autobill needs a payment profile [doc]
+ENUMS: dict[str, dict[str, tuple[int, ...]]] = {
+    "recurring": {"time_interval": tuple(range(1, 12)), "status": (0, 1, 2), "action": (0, 1, 2)},
+}
+AUTOBILL = 2
 
 
 class Engine:
@@ -181,6 +187,11 @@ class Engine:
         for fk, target in FOREIGN_KEYS.items():
             if fk in attrs and doc.get(fk) is not None and self.store.get(target, doc[fk]) is None:
                 errors.setdefault(fk, []).append("is invalid")
+        for name, allowed in ENUMS.get(resource, {}).items():
+            if name in attrs and doc.get(name) is not None and doc[name] not in allowed:
+                errors.setdefault(name, []).append("is not included in the list")
+        if resource == "recurring" and doc.get("action") == AUTOBILL:
+            self._autobill(doc, errors)
         for field_name in spec.unique:
             value = doc.get(field_name)
             if blank(value) or (not creating and field_name not in attrs):
@@ -191,6 +202,19 @@ class Engine:
                     break
         if errors:
             raise invalid(errors)
+
+    def _autobill(self, doc: Doc, errors: dict[str, list[str]]) -> None:
+        """Autobill charges a stored card of the schedule's own client [doc]."""
+        profile_id = doc.get("payment_profile_id")
+        if profile_id is None:
+            errors["payment_profile_id"] = ["can't be blank"]
+            return
+        profile = self.store.get("payment_profiles", profile_id)
+        found = errors.setdefault("payment_profile_id", [])
+        if (profile is None or profile.get("client_id") != doc.get("client_id")) and not found:
+            found.append("is invalid")
+        if not found:
+            del errors["payment_profile_id"]
 
     def _items(self, resource: str, doc: Doc, attrs: Doc) -> None:
         spec = SPECS[resource]

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from .crud import Engine
 from .errors import not_found
 from .listing import expense_envelope, order, paginate
+from .messages import send
 from .resources import SPECS
 from .store import Doc
 
@@ -94,6 +95,15 @@ def _recurring_invoices(engine: Engine, params: Params, query: Query, body: Any)
     return 200, paginate(order("invoices", items, query), query, 30, "invoices")
 
 
+def _send(resource: str) -> Handler:
+    def handler(engine: Engine, params: Params, query: Query, body: Any) -> tuple[int, Doc]:
+        with engine.store.transaction():
+            doc = send(engine.store, resource, engine.fetch(resource, params["pid"]), body)
+            return 200, engine.render(resource, doc)
+
+    return handler
+
+
 def _create(resource: str, parent: Parent | None = None) -> Handler:
     def handler(engine: Engine, params: Params, query: Query, body: Any) -> tuple[int, Doc]:
         with engine.store.transaction():
@@ -154,6 +164,8 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "invoices/:pid/payments", _create("payments", INVOICE)),
     ("DELETE", "invoices/:pid/payments/:id", _delete("payments", "invoice_id")),
     ("GET", "recurring/:pid/invoices", _recurring_invoices),
+    ("POST", "invoices/:pid/messages", _send("invoices")),
+    ("POST", "estimates/:pid/messages", _send("estimates")),
     ("GET", "expenses", _expenses(None)),
 ]
 for _name in (

@@ -67,6 +67,18 @@ WATCHES = {
     "watch_new_staff": _maker(
         "staff", lambda n: {"staff": {"name": f"S{n}", "email": f"s{n}@x.io"}}
     ),
+    "watch_new_recurring_schedules": _maker(
+        "recurring",
+        lambda n: {
+            "recurring_schedule": {
+                "next_date": "2024-01-01",
+                "time_interval": 5,
+                "currency_code": "USD",
+                "due_period": 30,
+            }
+        },
+        "client_id",
+    ),
 }
 
 
