@@ -22,8 +22,9 @@ complete definitions:
 - a note on a module with several scoped variants, last: the one rule for scopes, the first
   variant filled in wins (the narrowest: a recurring schedule, a project, a client; the API
   has no route that combines them), so variants are written narrowest first;
-- a note on every create and update module (``crud``), last: the API documents no answer to
-  a write (api.md 3.2), so any 2xx counts and an empty body gives an empty bundle;
+- a note on every create, update and delete module (``crud``), last, unless the module
+  tells its own answer: the API documents no answer to a write (api.md 3.2), so any 2xx
+  counts and an empty body gives an empty bundle;
 - ``input`` of an RPC: no parameters.
 """
 
@@ -39,11 +40,15 @@ from runtime.core.errors import Issue
 from runtime.definitions.source import Document, PathParts
 
 CRUD_BY_PREFIX = {"create_": "create", "get_": "read", "update_": "update", "delete_": "delete"}
-WRITE_NOTES = {
-    crud: f"The {crud} response is not documented (api.md 3.2): any 2xx counts, the {done} "
-    "record is expected back (third-party code reads it), and an empty body gives an empty "
-    "bundle. [uncertain]"
-    for crud, done in (("create", "created"), ("update", "updated"))
+ANSWER_NOTES = {  # api.md 3.2: no write documents its answer
+    "create": "The create response is not documented (api.md 3.2): any 2xx counts, the "
+    "created record is expected back (third-party code reads it), and an empty body gives an "
+    "empty bundle. [uncertain]",
+    "update": "The update response is not documented (api.md 3.2): any 2xx counts, the "
+    "updated record is expected back (third-party code reads it), and an empty body gives an "
+    "empty bundle. [uncertain]",
+    "delete": "The delete response is not documented (api.md 3.2): any 2xx counts as "
+    "success, and the bundle is the deleted id. [uncertain]",
 }
 NO_INPUT = {"type": "object", "additionalProperties": False, "properties": {}}
 
@@ -96,8 +101,9 @@ def _module_defaults(data: dict[str, Any]) -> dict[str, Any]:
     scopes = [str(v.get("when")) for v in data.get("variants", []) if isinstance(v, dict)]
     if len(scopes) > 1:
         notes = [*notes, _scope_note(scopes)]
-    if data.get("crud") in WRITE_NOTES:
-        notes = [*notes, WRITE_NOTES[data["crud"]]]
+    told = any("response is not documented" in str(note) for note in notes)
+    if data.get("crud") in ANSWER_NOTES and not told:  # a module may tell its own answer
+        notes = [*notes, ANSWER_NOTES[data["crud"]]]
     if notes and notes != data.get("notes"):
         data = (
             {**data, "notes": notes}
