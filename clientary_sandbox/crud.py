@@ -23,7 +23,7 @@ CASCADES: dict[str, list[tuple[str, str]]] = {
     ],
     "leads": [("estimates", "lead_id"), ("contacts", "lead_id")],
     "invoices": [("payments", "invoice_id")],
-    "projects": [("hours", "project_id")],
+    "projects": [("hours", "project_id"), ("tasks", "project_id")],  # Metorial [2nd][uncertain]
 }
 NUMBER_START = {"estimates": 1000, "invoices": 1000, "recurring": 1000001}
 
