@@ -40,7 +40,10 @@ Decisions where api.md is uncertain or silent:
 | sent messages | stored for tests (`engine.records("messages")`), listed by no route, deleted with their document | no message resource is documented |
 | invoice Paid status | 4 when balance <= 0 and total_cost > 0; back to 1 (Sent) when a payment removal reopens it | brief; reopen status undocumented |
 | payment with `payment_profile_id` | amount = outstanding balance, `transaction_id` = `ch_sandbox...` | [doc] whole balance is charged |
-| cascades | client -> projects, invoices, estimates, contacts, payment profiles; lead -> estimates, contacts; invoice -> payments, messages; estimate -> messages; project -> hours | [doc] for clients/leads; rest keeps no orphans that need a parent |
+| cascades | client -> projects, invoices, estimates, contacts, payment profiles; lead -> estimates, contacts; invoice -> payments, messages; estimate -> messages; project -> hours, tasks | [doc] for clients/leads; rest keeps no orphans that need a parent |
+| project delete and its tasks | deletes the project's tasks with its hours; its invoices, estimates and expenses stay (with their project_id) | Metorial: tasks, hours, comments, notes go [2nd][uncertain]; no source for the others |
+| hours cost and project totals | cost = hours * rate (the project's rate when none is given), recomputed on update; a project's worked_hours, unbilled_hours and cost are summed from its hours on every read | fields [doc]; arithmetic undocumented |
+| marking hours billed | `billed?` (or `billed`) in a PUT `project_item` sets it (extension, so tests can bill an entry) | the docs bill hours through invoicing, which the sandbox lacks |
 | contacts of leads | `GET/POST /api/v2/leads/:id/contacts` (extension) | leads hold contacts [doc] but no route is documented |
 | foreign keys in bodies | unknown client_id/project_id/lead_id/assignee_id/payment_profile_id -> 422 "is invalid" | Rails association validation |
 | unwrapped bodies | ignored (as if empty) -> 422 for required fields | docs require the wrapper [doc] |

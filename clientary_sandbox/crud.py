@@ -24,7 +24,7 @@ CASCADES: dict[str, list[tuple[str, str]]] = {
     "leads": [("estimates", "lead_id"), ("contacts", "lead_id")],
     "invoices": [("payments", "invoice_id"), ("messages", "invoice_id")],
     "estimates": [("messages", "estimate_id")],
-    "projects": [("hours", "project_id")],
+    "projects": [("hours", "project_id"), ("tasks", "project_id")],  # Metorial [2nd][uncertain]
 }
 NUMBER_START = {"estimates": 1000, "invoices": 1000, "recurring": 1000001}
 # documented enums enforced on write (api.md 8.12, 9); Autobill needs a payment profile [doc]

@@ -42,10 +42,6 @@ def api_call(connector: Connector, method: str, url: str, body: Any = None) -> A
 
 
 def create_project(connector: Connector, name: str, **fields: Any) -> int:
-    """Projects have no create module; the universal module makes one (rate is required)."""
-    body = api_call(
-        connector, "POST", "/projects", {"project": {"name": name, "rate": 100, **fields}}
-    )
-    identifier = body["id"]
-    assert isinstance(identifier, int)
-    return identifier
+    """A project made with create_project (rate is required: 100 unless given)."""
+    params = {"name": name, "rate": 100, **fields}
+    return created_id(connector("run", "create_project", "--params", json.dumps(params)))
