@@ -67,6 +67,7 @@ WATCHES = {
     "watch_new_staff": _maker(
         "staff", lambda n: {"staff": {"name": f"S{n}", "email": f"s{n}@x.io"}}
     ),
+    "watch_new_leads": _maker("leads", lambda n: {"lead": {"name": f"Lead {n}"}}),
 }
 
 
