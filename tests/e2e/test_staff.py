@@ -63,3 +63,51 @@ def test_list_staff_rpc_gives_label_value_lines(connector: Connector, sandbox: S
         {"label": "Sam Staff (sam@example.com)", "value": 2},
         {"label": "Newcomer (newcomer@example.com)", "value": newcomer},
     ]
+
+
+def test_get_staff_member_returns_one_member_and_404_for_an_unknown_id(
+    connector: Connector, sandbox: Sandbox
+) -> None:
+    newcomer = _add_staff(sandbox, "Newcomer")
+    (member,) = connector("run", "get_staff_member", "--param", f"id={newcomer}").lines()
+    assert (member["id"], member["name"], member["email"], member["title"]) == (
+        newcomer,
+        "Newcomer",
+        "newcomer@example.com",
+        "Engineer",
+    )
+    assert ("GET", f"/api/v2/staff/{newcomer}") in sandbox.requests_seen
+    missing = connector("run", "get_staff_member", "--param", "id=999")
+    assert missing.code == 1
+    assert missing.err.startswith("error: DataError: HTTP 404")
+    refused = connector("run", "get_staff_member", "--param", "id=0")
+    assert refused.code == 2
+    assert refused.err.startswith("error: DataError: parameters.id: expected at least 1")
+
+
+def test_list_staff_reads_the_one_unpaged_list_up_to_the_limit(
+    connector: Connector, sandbox: Sandbox
+) -> None:
+    added = [_add_staff(sandbox, f"Person{i}") for i in range(12)]
+    sandbox.requests_seen.clear()
+    everything = connector("run", "list_staff", "--param", "limit=50")
+    assert everything.code == 0, everything.err
+    assert [b["id"] for b in everything.lines()] == [1, 2, *added]
+    assert sandbox.requests_seen == [("GET", "/api/v2/staff")]  # no page parameter, one request
+    assert len(connector("run", "list_staff").lines()) == 10  # the default limit
+    assert [b["id"] for b in connector("run", "list_staff", "--param", "limit=3").lines()] == [
+        1,
+        2,
+        added[0],
+    ]
+
+
+def test_the_module_and_the_rpc_named_list_staff_are_told_apart(
+    connector: Connector, sandbox: Sandbox
+) -> None:
+    module = connector("run", "list_staff", "--param", "limit=1")
+    assert module.lines()[0]["email"] == "owner@example.com"  # a staff record
+    options = connector("rpc", "list_staff")
+    assert options.lines()[0] == {"label": "Sandbox Owner (owner@example.com)", "value": 1}
+    listed = {line["id"]: line["kind"] for line in connector("modules", "--json").lines()}
+    assert listed["list_staff"] == "search"

@@ -79,6 +79,7 @@ WATCHES = {
         },
         "client_id",
     ),
+    "watch_new_leads": _maker("leads", lambda n: {"lead": {"name": f"Lead {n}"}}),
 }
 
 
