@@ -76,7 +76,7 @@ def test_every_date_input_goes_out_formatted_for_clientary(app: dict[str, Any]) 
                 parameter["name"],
             )
             checked.append(f"{stem}.{parameter['name']}")
-    assert len(checked) == 14  # every type: date input of every module (issue 13, item 1)
+    assert len(checked) == 16  # every type: date input of every module (issue 13, item 1)
 
 
 def test_omitted_when_empty_stays_around_the_formatted_date(app: dict[str, Any]) -> None:
@@ -238,7 +238,7 @@ def test_rpcs_stay_within_three_calls_and_set_a_limit(app: dict[str, Any]) -> No
         for n, c in sorted(app.items())
         if n.endswith(".communication.iml.json") and n.startswith("rpcs/")
     ]
-    assert len(rpcs) == 8
+    assert len(rpcs) == 9
     for name, api in rpcs:
         assert isinstance(api["response"]["limit"], int), name
         if "pagination" in api:  # else one call
