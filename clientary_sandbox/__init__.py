@@ -33,7 +33,9 @@ Decisions where api.md is uncertain or silent:
 | recurring required fields | client_id, next_date, time_interval, currency_code, due_period | only source is Composio [2nd] |
 | recurring item `price` | stored as a string with 2 decimals | sample `"49.99"` [doc] |
 | invoice Paid status | 4 when balance <= 0 and total_cost > 0; back to 1 (Sent) when a payment removal reopens it | brief; reopen status undocumented |
-| payment with `payment_profile_id` | amount = outstanding balance, `transaction_id` = `ch_sandbox...` | [doc] whole balance is charged |
+| payment with `payment_profile_id` | amount = outstanding balance, note `""`, `transaction_id` = `ch_sandbox...` | [doc] whole balance is charged; amount and note ignored |
+| charge with nothing to pay (balance <= 0) | 422 `{"errors": {"base": ["nothing to charge: the invoice has no balance"]}}`, no payment | undocumented; a Rails model would refuse a zero charge with a base error rather than record 0 |
+| charge with another client's profile (or an invoice without a client) | 422 `payment_profile_id: is invalid` | undocumented; the card must be the invoice's client's, as the Rails association would scope it |
 | cascades | client -> projects, invoices, estimates, contacts, payment profiles; lead -> estimates, contacts; invoice -> payments; project -> hours | [doc] for clients/leads; rest keeps no orphans that need a parent |
 | contacts of leads | `GET/POST /api/v2/leads/:id/contacts` (extension) | leads hold contacts [doc] but no route is documented |
 | foreign keys in bodies | unknown client_id/project_id/lead_id/assignee_id/payment_profile_id -> 422 "is invalid" | Rails association validation |
