@@ -39,7 +39,9 @@ Decisions where api.md is uncertain or silent:
 | status after e-mailing | Draft (0) -> Sent (1); any other status is kept | what "send" means in Clientary [uncertain] |
 | sent messages | stored for tests (`engine.records("messages")`), listed by no route, deleted with their document | no message resource is documented |
 | invoice Paid status | 4 when balance <= 0 and total_cost > 0; back to 1 (Sent) when a payment removal reopens it | brief; reopen status undocumented |
-| payment with `payment_profile_id` | amount = outstanding balance, `transaction_id` = `ch_sandbox...` | [doc] whole balance is charged |
+| payment with `payment_profile_id` | amount = outstanding balance, note `""`, `transaction_id` = `ch_sandbox...` | [doc] whole balance is charged; amount and note ignored |
+| charge with nothing to pay (balance <= 0) | 422 `{"errors": {"base": ["nothing to charge: the invoice has no balance"]}}`, no payment | undocumented; a Rails model would refuse a zero charge with a base error rather than record 0 |
+| charge with another client's profile (or an invoice without a client) | 422 `payment_profile_id: is invalid` | undocumented; the card must be the invoice's client's, as the Rails association would scope it |
 | cascades | client -> projects, invoices, estimates, contacts, payment profiles; lead -> estimates, contacts; invoice -> payments, messages; estimate -> messages; project -> hours, tasks | [doc] for clients/leads; rest keeps no orphans that need a parent |
 | project delete and its tasks | deletes the project's tasks with its hours; its invoices, estimates and expenses stay (with their project_id) | Metorial: tasks, hours, comments, notes go [2nd][uncertain]; no source for the others |
 | hours cost and project totals | cost = hours * rate (the project's rate when none is given), recomputed on update; a project's worked_hours, unbilled_hours and cost are summed from its hours on every read | fields [doc]; arithmetic undocumented |

@@ -192,6 +192,8 @@ class Engine:
                 errors.setdefault(name, []).append("is not included in the list")
         if resource == "recurring" and doc.get("action") == AUTOBILL:
             self._autobill(doc, errors)
+        if resource == "payments" and doc.get("payment_profile_id") is not None and not errors:
+            errors.update(self._charge_errors(doc))
         for field_name in spec.unique:
             value = doc.get(field_name)
             if blank(value) or (not creating and field_name not in attrs):
@@ -245,7 +247,18 @@ class Engine:
         elif resource == "payments" and doc.get("payment_profile_id") is not None:
             invoice = self.fetch("invoices", doc["invoice_id"])
             doc["amount"] = max(float(invoice.get("balance") or 0), 0.0)
+            doc["note"] = ""  # amount and note are ignored on a charge [doc]
             doc["transaction_id"] = f"ch_sandbox{doc['id']:08d}"
+
+    def _charge_errors(self, doc: Doc) -> dict[str, list[str]]:
+        """A charge needs a stored card of the invoice's own client and a balance to charge."""
+        invoice = self.fetch("invoices", doc["invoice_id"])
+        profile = self.store.get("payment_profiles", doc["payment_profile_id"]) or {}
+        if profile.get("client_id") is None or profile.get("client_id") != invoice.get("client_id"):
+            return {"payment_profile_id": ["is invalid"]}
+        if float(invoice.get("balance") or 0) <= 0:
+            return {"base": ["nothing to charge: the invoice has no balance"]}
+        return {}
 
     def _touch_invoice(self, invoice_id: int) -> None:
         invoice = self.store.get("invoices", invoice_id)

@@ -76,7 +76,7 @@ def test_every_date_input_goes_out_formatted_for_clientary(app: dict[str, Any]) 
                 parameter["name"],
             )
             checked.append(f"{stem}.{parameter['name']}")
-    assert len(checked) == 22  # every type: date input of every module (issue 13, item 1)
+    assert len(checked) == 24  # every type: date input of every module (issue 13, item 1)
 
 
 def test_omitted_when_empty_stays_around_the_formatted_date(app: dict[str, Any]) -> None:

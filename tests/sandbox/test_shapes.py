@@ -179,8 +179,10 @@ def test_payment_profiles_match_samples(api: Any) -> None:
     assert profile["gateway_token"] == "123"
     assert_shape(sample("payment_profiles.single.json"), profile, "payment_profiles")
     check_list(api, "payment_profiles", path, profile["id"], "payment_profiles")
+    body = sample("invoices.create.request.json")
+    body["invoice"]["client_id"] = client["id"]  # a card charges invoices of its own client
     charge = api.create(
-        f"invoices/{api.create('invoices', sample('invoices.create.request.json'))['id']}/payments",
+        f"invoices/{api.create('invoices', body)['id']}/payments",
         {"payment": {"payment_profile_id": profile["id"]}},
     )
     assert charge["amount"] == 500  # whole balance: 1*100 + 2*200
