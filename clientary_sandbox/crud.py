@@ -207,16 +207,17 @@ class Engine:
 
     def _autobill(self, doc: Doc, errors: dict[str, list[str]]) -> None:
         """Autobill charges a stored card of the schedule's own client [doc]."""
-        profile_id = doc.get("payment_profile_id")
-        if profile_id is None:
-            errors["payment_profile_id"] = ["can't be blank"]
+        if "payment_profile_id" in errors:  # already refused as an unknown profile
             return
-        profile = self.store.get("payment_profiles", profile_id)
-        found = errors.setdefault("payment_profile_id", [])
-        if (profile is None or profile.get("client_id") != doc.get("client_id")) and not found:
-            found.append("is invalid")
-        if not found:
-            del errors["payment_profile_id"]
+        if doc.get("payment_profile_id") is None:
+            errors["payment_profile_id"] = ["can't be blank"]
+        elif not self._is_card_of(doc["payment_profile_id"], doc.get("client_id")):
+            errors["payment_profile_id"] = ["is invalid"]
+
+    def _is_card_of(self, profile_id: int, client_id: int | None) -> bool:
+        """Whether the payment profile is a stored card of this client."""
+        profile = self.store.get("payment_profiles", profile_id) or {}
+        return client_id is not None and profile.get("client_id") == client_id
 
     def _items(self, resource: str, doc: Doc, attrs: Doc) -> None:
         spec = SPECS[resource]
@@ -253,8 +254,7 @@ class Engine:
     def _charge_errors(self, doc: Doc) -> dict[str, list[str]]:
         """A charge needs a stored card of the invoice's own client and a balance to charge."""
         invoice = self.fetch("invoices", doc["invoice_id"])
-        profile = self.store.get("payment_profiles", doc["payment_profile_id"]) or {}
-        if profile.get("client_id") is None or profile.get("client_id") != invoice.get("client_id"):
+        if not self._is_card_of(doc["payment_profile_id"], invoice.get("client_id")):
             return {"payment_profile_id": ["is invalid"]}
         if float(invoice.get("balance") or 0) <= 0:
             return {"base": ["nothing to charge: the invoice has no balance"]}

@@ -10,8 +10,9 @@ from .store import Doc, Store
 
 SECTION_HEADER = 0
 REGULAR_ITEM = 3
-PAID = 4
+DRAFT = 0
 SENT = 1
+PAID = 4
 
 
 def _as_list(raw: Any, key: str) -> list[Doc]:

@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from .errors import invalid
+from .invoices import DRAFT, SENT
 from .store import Doc, Store, now_iso
 
-DRAFT, SENT = 0, 1
 # one address: something@host.tld, no spaces or list separators
 _EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 PARENT_KEY = {"invoices": "invoice_id", "estimates": "estimate_id"}

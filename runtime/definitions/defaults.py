@@ -40,15 +40,16 @@ from runtime.core.errors import Issue
 from runtime.definitions.source import Document, PathParts
 
 CRUD_BY_PREFIX = {"create_": "create", "get_": "read", "update_": "update", "delete_": "delete"}
+UNDOCUMENTED_ANSWER = "response is not documented"  # a module's note saying so is kept as is
 ANSWER_NOTES = {  # api.md 3.2: no write documents its answer
-    "create": "The create response is not documented (api.md 3.2): any 2xx counts, the "
-    "created record is expected back (third-party code reads it), and an empty body gives an "
-    "empty bundle. [uncertain]",
-    "update": "The update response is not documented (api.md 3.2): any 2xx counts, the "
-    "updated record is expected back (third-party code reads it), and an empty body gives an "
-    "empty bundle. [uncertain]",
-    "delete": "The delete response is not documented (api.md 3.2): any 2xx counts as "
-    "success, and the bundle is the deleted id. [uncertain]",
+    **{
+        crud: f"The {crud} {UNDOCUMENTED_ANSWER} (api.md 3.2): any 2xx counts, the {crud}d "
+        "record is expected back (third-party code reads it), and an empty body gives an "
+        "empty bundle. [uncertain]"
+        for crud in ("create", "update")
+    },
+    "delete": f"The delete {UNDOCUMENTED_ANSWER} (api.md 3.2): any 2xx counts as success, "
+    "and the bundle is the deleted id. [uncertain]",
 }
 NO_INPUT = {"type": "object", "additionalProperties": False, "properties": {}}
 
@@ -101,7 +102,7 @@ def _module_defaults(data: dict[str, Any]) -> dict[str, Any]:
     scopes = [str(v.get("when")) for v in data.get("variants", []) if isinstance(v, dict)]
     if len(scopes) > 1:
         notes = [*notes, _scope_note(scopes)]
-    told = any("response is not documented" in str(note) for note in notes)
+    told = any(UNDOCUMENTED_ANSWER in str(note) for note in notes)
     if data.get("crud") in ANSWER_NOTES and not told:  # a module may tell its own answer
         notes = [*notes, ANSWER_NOTES[data["crud"]]]
     if notes and notes != data.get("notes"):

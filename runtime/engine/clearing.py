@@ -47,10 +47,14 @@ def settle(body: Any, parameters: Mapping[str, Any]) -> Any:
         return body
     placed: set[str] = set()
     settled = _replace(body, placed)
-    for name in sorted(cleared - placed):
+    lost = sorted(cleared - placed)
+    if lost:
         raise InputError(
-            f"parameters.{name}: null clears a field, but this module does not send {name} "
-            "as a whole field of its body; leave it out to keep the value"
+            "; ".join(
+                f"parameters.{name}: null clears a field, but this module does not send "
+                f"{name} as a whole field of its body; leave it out to keep the value"
+                for name in lost
+            )
         )
     return settled
 

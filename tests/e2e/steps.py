@@ -45,3 +45,22 @@ def create_project(connector: Connector, name: str, **fields: Any) -> int:
     """A project made with create_project (rate is required: 100 unless given)."""
     params = {"name": name, "rate": 100, **fields}
     return created_id(connector("run", "create_project", "--params", json.dumps(params)))
+
+
+def create_invoice(connector: Connector, **fields: Any) -> int:
+    """An invoice with the three required fields (dated March 2024), plus ``fields``."""
+    params = {"date": "2024-03-01", "due_date": "2024-03-31", "currency_code": "USD", **fields}
+    return created_id(connector("run", "create_invoice", "--params", json.dumps(params)))
+
+
+def payment_profile(client_id: int, name: str, **extra: Any) -> dict[str, Any]:
+    """create_payment_profile's parameters: a card stored from existing Stripe ids."""
+    return {
+        "client_id": client_id,
+        "stripe_customer_id": "cus_3IZ2SzDl5AkAB4",
+        "stripe_source_id": "card_1",
+        "last_four_digits": "1234",
+        "name": name,
+        "expiration_date": "2030-01-31",
+        **extra,
+    }

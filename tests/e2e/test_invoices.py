@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from clientary_sandbox import Sandbox
-from tests.e2e.steps import Connector, api_call, create_client, created_id
+from tests.e2e.steps import Connector, api_call, create_client, create_invoice, created_id
 from tests.e2e.steps import ids as bundle_ids
-
-
-def _invoice(connector: Connector, **fields: Any) -> int:
-    params = {"date": "2024-03-01", "due_date": "2024-03-31", "currency_code": "USD", **fields}
-    return created_id(connector("run", "create_invoice", "--params", json.dumps(params)))
 
 
 def test_invoice_round_trip_create_get_update_search_delete(connector: Connector) -> None:
@@ -70,7 +64,7 @@ def test_invoice_round_trip_create_get_update_search_delete(connector: Connector
     assert after["total_cost"] == 320
 
     other = create_client(connector, "Other")
-    elsewhere = _invoice(connector, client_id=other)
+    elsewhere = create_invoice(connector, client_id=other)
     assert bundle_ids(connector("run", "search_invoices", "--param", "limit=50")) == [
         invoice_id,
         elsewhere,
@@ -149,7 +143,7 @@ def test_search_invoices_by_project_recurring_schedule_and_updated_since(
             }
         },
     )["id"]
-    plain = _invoice(connector, client_id=acme)
+    plain = create_invoice(connector, client_id=acme)
     by_project = connector("run", "search_invoices", "--param", f"project_id={project['id']}")
     assert bundle_ids(by_project) == [in_project]
 
@@ -189,33 +183,33 @@ def test_search_invoices_by_project_recurring_schedule_and_updated_since(
 
 
 def test_search_reads_every_page_up_to_the_limit(connector: Connector) -> None:
-    ids = [_invoice(connector, title=f"I{index}") for index in range(32)]
+    ids = [create_invoice(connector, title=f"I{index}") for index in range(32)]
     assert bundle_ids(connector("run", "search_invoices", "--param", "limit=100")) == ids
     assert bundle_ids(connector("run", "search_invoices", "--param", "limit=31")) == ids[:31]
     assert bundle_ids(connector("run", "search_invoices")) == ids[:10]
 
 
 def test_watch_new_invoices_emits_all_then_only_new_ones(connector: Connector) -> None:
-    ids = [_invoice(connector, title=f"I{index}") for index in range(33)]  # two pages of 30
+    ids = [create_invoice(connector, title=f"I{index}") for index in range(33)]  # two pages of 30
     first = connector("run", "watch_new_invoices", "--start", "all")
     assert [b["id"] for b in first.lines()] == sorted(ids)
     assert connector("run", "watch_new_invoices").lines() == []
-    more = [_invoice(connector, title=f"N{index}") for index in range(3)]
+    more = [create_invoice(connector, title=f"N{index}") for index in range(3)]
     assert [b["id"] for b in connector("run", "watch_new_invoices").lines()] == more
     assert connector("run", "watch_new_invoices").lines() == []
 
 
 def test_watch_new_invoices_ignores_updates_of_old_invoices(connector: Connector) -> None:
-    old = _invoice(connector, title="Old")
+    old = create_invoice(connector, title="Old")
     assert connector("run", "watch_new_invoices").lines() == []  # from now on
     connector("run", "update_invoice", "--param", f"id={old}", "--param", "title=Changed")
-    new = _invoice(connector, title="New")
+    new = create_invoice(connector, title="New")
     assert [b["id"] for b in connector("run", "watch_new_invoices").lines()] == [new]
 
 
 def test_list_invoices_rpc_gives_label_and_value(connector: Connector) -> None:
-    first = _invoice(connector, title="March", number="INV-1")
-    second = _invoice(connector, date="2024-04-02")
+    first = create_invoice(connector, title="March", number="INV-1")
+    second = create_invoice(connector, date="2024-04-02")
     result = connector("rpc", "list_invoices")
     assert result.code == 0, result.err
     assert result.lines() == [

@@ -5,20 +5,11 @@ from __future__ import annotations
 import json
 
 from clientary_sandbox import Sandbox
-from tests.e2e.steps import Connector, create_client, created_id, ids
+from tests.e2e.steps import Connector, create_client, created_id, ids, payment_profile
 
 
 def _params(client_id: int, name: str, **extra: str) -> str:
-    params = {
-        "client_id": client_id,
-        "stripe_customer_id": "cus_3IZ2SzDl5AkAB4",
-        "stripe_source_id": "card_1",
-        "last_four_digits": "1234",
-        "name": name,
-        "expiration_date": "2030-01-31",
-        **extra,
-    }
-    return json.dumps(params)
+    return json.dumps(payment_profile(client_id, name, **extra))
 
 
 def test_payment_profile_round_trip_create_list_delete(

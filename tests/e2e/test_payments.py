@@ -7,18 +7,20 @@ import json
 from typing import Any
 
 from clientary_sandbox import Sandbox
-from tests.e2e.steps import Connector, create_client, created_id, ids
+from tests.e2e.steps import (
+    Connector,
+    create_client,
+    create_invoice,
+    created_id,
+    ids,
+    payment_profile,
+)
 
 
 def _invoice(connector: Connector, price: int, **fields: Any) -> int:
-    params = {
-        "date": "2024-03-01",
-        "due_date": "2024-03-31",
-        "currency_code": "USD",
-        "line_items": [{"title": "Work", "quantity": 1, "price": price}],
-        **fields,
-    }
-    return created_id(connector("run", "create_invoice", "--params", json.dumps(params)))
+    return create_invoice(
+        connector, line_items=[{"title": "Work", "quantity": 1, "price": price}], **fields
+    )
 
 
 def _pay(connector: Connector, invoice_id: int, amount: float, received_on: str) -> int:
@@ -37,15 +39,8 @@ def _invoice_state(connector: Connector, invoice_id: int) -> tuple[float, float,
 
 
 def _profile(connector: Connector, client_id: int, name: str) -> int:
-    params = {
-        "client_id": client_id,
-        "stripe_customer_id": "cus_e2e",
-        "stripe_source_id": "card_e2e",
-        "last_four_digits": "4242",
-        "name": name,
-        "expiration_date": "2030-01-31",
-    }
-    return created_id(connector("run", "create_payment_profile", "--params", json.dumps(params)))
+    params = json.dumps(payment_profile(client_id, name))
+    return created_id(connector("run", "create_payment_profile", "--params", params))
 
 
 def test_payment_round_trip_record_charge_list_delete(
